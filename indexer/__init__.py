@@ -1,0 +1,1 @@
+"""Whoosh full-text index over the documents held in the database."""

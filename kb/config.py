@@ -1,0 +1,59 @@
+"""Settings, declared once and read from ``KB_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its environment name, default and help text."""
+
+    name: str
+    default: str | None
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("KB_HOME", "./instance", "Instance folder holding the SQLite file and the index."),
+    Setting(
+        "KB_DATABASE_URL",
+        None,
+        "Any SQLAlchemy URL; default is sqlite:///$KB_HOME/kb.sqlite3.",
+    ),
+    Setting(
+        "KB_MAX_FILE_MB",
+        "20",
+        "Files larger than this many megabytes are rejected at ingest.",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Resolved settings for one process."""
+
+    home: Path
+    database_url: str
+    max_file_bytes: int
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "index"
+
+
+def _env(name: str, environ: dict[str, str]) -> str | None:
+    default = next(s.default for s in SETTINGS if s.name == name)
+    value = environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def load_config(environ: dict[str, str] | None = None) -> Config:
+    """Read the settings from ``environ`` (default: the process environment)."""
+    env = dict(os.environ if environ is None else environ)
+    home = Path(_env("KB_HOME", env) or "./instance").expanduser().resolve()
+    url = _env("KB_DATABASE_URL", env) or f"sqlite:///{home / 'kb.sqlite3'}"
+    max_mb = float(_env("KB_MAX_FILE_MB", env) or "20")
+    return Config(home=home, database_url=url, max_file_bytes=int(max_mb * 1024 * 1024))

@@ -1,0 +1,1 @@
+"""Turn files into cleaned, described documents: read -> clean -> describe -> split."""

@@ -1,0 +1,1 @@
+"""Flask site: search, documents, approaches, editing."""
