@@ -1,14 +1,26 @@
-"""Shared fixtures. The seed documents are read from ``corpus/documents`` (byte-identical
-copies of ``../shared/seeds``) so the suite runs without ``../shared``."""
+"""Shared fixtures.
+
+The seed documents are read from ``corpus/documents`` (byte-identical copies of
+``../shared/seeds``) so the suite runs without ``../shared``. Every test that uses
+``db`` runs twice: on a SQLite file and on a real PostgreSQL server in a temp folder.
+"""
 
 from __future__ import annotations
 
+import itertools
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from kb.db.session import Database
+from tests.pg_server import PostgresServer, find_pg_bin
+
 REPO = Path(__file__).resolve().parent.parent
 SEEDS_DIR = REPO / "corpus" / "documents"
+
+_db_names = itertools.count()
 
 
 def seed_path(number: int) -> Path:
@@ -25,3 +37,31 @@ def seed_text(number: int) -> str:
 @pytest.fixture
 def seeds_dir() -> Path:
     return SEEDS_DIR
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    bin_dir = find_pg_bin()
+    if bin_dir is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL binaries (initdb, pg_ctl) are missing; .ci/run installs them")
+        pytest.skip("PostgreSQL binaries (initdb, pg_ctl) not found: apt-get install postgresql")
+    server = PostgresServer(bin_dir)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'kb.sqlite3'}"
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return server.create_database(f"kb_test_{os.getpid()}_{next(_db_names)}")
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Database]:
+    database = Database(database_url)
+    yield database
+    database.dispose()

@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models, sessions and the queries the rest of kb needs."""
