@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from kb.errors import ConfigError
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -55,5 +57,11 @@ def load_config(environ: dict[str, str] | None = None) -> Config:
     env = dict(os.environ if environ is None else environ)
     home = Path(_env("KB_HOME", env) or "./instance").expanduser().resolve()
     url = _env("KB_DATABASE_URL", env) or f"sqlite:///{home / 'kb.sqlite3'}"
-    max_mb = float(_env("KB_MAX_FILE_MB", env) or "20")
+    raw_max = _env("KB_MAX_FILE_MB", env) or "20"
+    try:
+        max_mb = float(raw_max)
+    except ValueError:
+        raise ConfigError(f"KB_MAX_FILE_MB 应为数字（兆字节），而不是 {raw_max!r}") from None
+    if max_mb <= 0:
+        raise ConfigError(f"KB_MAX_FILE_MB 应大于 0，而不是 {raw_max!r}")
     return Config(home=home, database_url=url, max_file_bytes=int(max_mb * 1024 * 1024))

@@ -1,14 +1,14 @@
 """Errors the knowledge base reports to its users.
 
-    KBError                      anything kb reports as a one-line message
-     ├── ConfigError             a setting has a value kb cannot use
-     ├── IngestError             a file cannot become a document
-     │    ├── UnsupportedFile     the file type is not one kb reads
-     │    ├── EmptyFile           the file holds no text
-     │    ├── FileTooLarge        the file is over the size limit
-     │    └── UndecodableFile     the bytes are not text in a known encoding, or the file is damaged
-     ├── DocumentNotFound        no document has that id
-     └── StorageError            the database cannot be opened or migrated
+KBError                      anything kb reports as a one-line message
+ ├── ConfigError             a setting has a value kb cannot use
+ ├── IngestError             a file cannot become a document
+ │    ├── UnsupportedFile     the file type is not one kb reads
+ │    ├── EmptyFile           the file holds no text
+ │    ├── FileTooLarge        the file is over the size limit
+ │    └── UndecodableFile     the bytes are not text in a known encoding, or the file is damaged
+ ├── DocumentNotFound        no document has that id
+ └── StorageError            the database cannot be opened or migrated
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Hand-off types between the ingest steps, and ``prepare`` which chains them.
 
-    file bytes --sources.read_file--> RawDocument
-    RawDocument.body --clean.clean_text--> Cleaned
-    Cleaned + RawDocument.stated --metadata.describe--> Metadata
-    Cleaned.text --passages.split_passages--> [PassageSpan]
+file bytes --sources.read_file--> RawDocument
+RawDocument.body --clean.clean_text--> Cleaned
+Cleaned + RawDocument.stated --metadata.describe--> Metadata
+Cleaned.text --passages.split_passages--> [PassageSpan]
 """
 
 from __future__ import annotations
