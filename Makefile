@@ -1,0 +1,37 @@
+# kb: see README.md. `make run` serves the shipped corpus; `make test` runs the checks.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+KB_HOME ?= instance
+export KB_HOME
+
+.PHONY: run test lint format install load bench clean reset
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+load: install
+	$(BIN)/kb ingest corpus/documents
+	$(BIN)/kb list
+
+run: load
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+reset:
+	rm -rf $(KB_HOME)
+
+clean: reset
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

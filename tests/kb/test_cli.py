@@ -1,0 +1,117 @@
+"""The ``kb`` command line, run through click's test runner against real databases."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from kb.cli import main
+from tests.conftest import SEEDS_DIR, seed_path, seed_text
+
+SHOW_KEYS = {
+    "id",
+    "title",
+    "source",
+    "doc_type",
+    "region",
+    "date",
+    "year",
+    "author",
+    "author_note",
+    "duplicate_of",
+    "tags",
+    "text",
+    "original",
+    "warnings",
+}
+
+
+Runner = Callable[..., Result]
+
+
+@pytest.fixture
+def kb(database_url: str, tmp_path: Path) -> Runner:
+    env = {"KB_HOME": str(tmp_path / "home"), "KB_DATABASE_URL": database_url}
+
+    def run(*args: str) -> Result:
+        return CliRunner().invoke(main, list(args), env=env)
+
+    return run
+
+
+def test_ingest_json_reports_each_file(kb: Runner) -> None:
+    result = kb("ingest", str(SEEDS_DIR), "--json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert [r["status"] for r in rows] == ["added"] * 5
+    assert set(rows[0]) == {"source", "status", "id", "duplicate_of", "reason", "warnings"}
+    assert rows[0]["source"] == str(seed_path(0))
+    again = json.loads(kb("ingest", str(SEEDS_DIR), "--json").output)
+    assert [r["status"] for r in again] == ["unchanged"] * 5
+
+
+def test_gb18030_copy_reported_duplicate(kb: Runner, tmp_path: Path) -> None:
+    kb("ingest", str(SEEDS_DIR))
+    copy = tmp_path / "gbk.txt"
+    copy.write_bytes(seed_text(3).encode("gb18030"))
+    (row,) = json.loads(kb("ingest", str(copy), "--json").output)
+    assert row["status"] == "duplicate" and row["duplicate_of"] == 4
+
+
+def test_show_json_has_the_contract_keys(kb: Runner) -> None:
+    kb("ingest", str(SEEDS_DIR))
+    result = kb("show", "2", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data) >= SHOW_KEYS
+    assert data["title"] == "組織工作改革創新思考" and data["date"] == "2022-10-16"
+
+
+def test_show_text_and_list(kb: Runner) -> None:
+    kb("ingest", str(SEEDS_DIR))
+    shown = kb("show", "1")
+    assert shown.exit_code == 0 and "疑似乱码" in shown.output
+    listed = kb("list")
+    assert listed.exit_code == 0 and "共 5 篇" in listed.output
+    rows = json.loads(kb("list", "--json").output)
+    assert [r["id"] for r in rows] == [1, 2, 3, 4, 5]
+
+
+def test_human_ingest_report(kb: Runner, tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = kb("ingest", str(seed_path(0)), str(tmp_path / "empty.txt"))
+    assert result.exit_code == 0
+    assert "新增" in result.output and "拒收" in result.output and "文件为空" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("show", "999"), "没有编号为 999 的文档"),
+        (("show", "abc"), "is not a valid integer"),
+        (("ingest",), "Missing argument"),
+    ],
+)
+def test_errors_are_one_line_without_traceback(
+    kb: Runner, args: tuple[str, ...], message: str
+) -> None:
+    result = kb(*args)
+    assert result.exit_code != 0
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_all_rejected_exits_non_zero(kb: Runner, tmp_path: Path) -> None:
+    (tmp_path / "x.pdf").write_bytes(b"%PDF")
+    result = kb("ingest", str(tmp_path / "x.pdf"), "--json")
+    assert result.exit_code == 1
+    assert json.loads(result.output)[0]["status"] == "rejected"
+
+
+def test_help_lists_the_settings() -> None:
+    result = CliRunner().invoke(main, ["--help"])
+    assert "KB_HOME" in result.output and "KB_DATABASE_URL" in result.output
