@@ -26,6 +26,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Any SQLAlchemy URL; default is sqlite:///$KB_HOME/kb.sqlite3.",
     ),
     Setting(
+        "KB_USERDICT",
+        "corpus/userdict.txt",
+        "jieba user dictionary; changing it makes the index rebuild.",
+    ),
+    Setting(
         "KB_MAX_FILE_MB",
         "20",
         "Files larger than this many megabytes are rejected at ingest.",
