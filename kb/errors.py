@@ -8,7 +8,9 @@ KBError                      anything kb reports as a one-line message
  │    ├── FileTooLarge        the file is over the size limit
  │    └── UndecodableFile     the bytes are not text in a known encoding, or the file is damaged
  ├── DocumentNotFound        no document has that id
- └── StorageError            the database cannot be opened or migrated
+ ├── StorageError            the database cannot be opened or migrated
+ ├── QuerySyntaxError        a search query cannot be understood
+ └── IndexProblem            the search index is missing, outdated or busy
 """
 
 from __future__ import annotations
@@ -48,3 +50,11 @@ class DocumentNotFound(KBError):
 
 class StorageError(KBError):
     """The database cannot be opened or migrated."""
+
+
+class QuerySyntaxError(KBError):
+    """A search query cannot be understood."""
+
+
+class IndexProblem(KBError):
+    """The search index is missing, outdated or busy."""
