@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -11,6 +11,7 @@ from kb.db.models import Document, DocumentTag, MinhashBand, Passage
 from kb.errors import DocumentNotFound
 from kb.ingest.dedupe import Fingerprint
 from kb.ingest.document import PreparedDocument
+from kb.records import DocumentRecord, PassageRecord, TagRecord
 
 
 def get_document(session: Session, document_id: int) -> Document:
@@ -148,3 +149,59 @@ def duplicates_of(session: Session, document_id: int) -> Sequence[Document]:
     return session.scalars(
         select(Document).where(Document.duplicate_of_id == document_id).order_by(Document.id)
     ).all()
+
+
+def document_records(
+    session: Session, ids: Iterable[int] | None = None
+) -> Iterator[DocumentRecord]:
+    """Yield detached snapshots of documents (all, or those in ``ids``) in id order."""
+    query = (
+        select(Document)
+        .options(
+            selectinload(Document.passages),
+            selectinload(Document.tag_links).selectinload(DocumentTag.tag),
+        )
+        .order_by(Document.id)
+    )
+    id_list = None if ids is None else sorted(set(ids))
+    batches = (
+        [None] if id_list is None else [id_list[i : i + 500] for i in range(0, len(id_list), 500)]
+    )
+    for batch in batches:
+        batch_query = query if batch is None else query.where(Document.id.in_(batch))
+        for document in session.scalars(batch_query).yield_per(200):
+            yield to_record(document)
+
+
+def to_record(document: Document) -> DocumentRecord:
+    """Snapshot one loaded document."""
+    return DocumentRecord(
+        id=document.id,
+        title=document.title,
+        source=document.source,
+        doc_type=document.doc_type,
+        region=document.region,
+        year=document.year,
+        date=document.date,
+        author=document.author,
+        author_note=document.author_note,
+        duplicate_of=document.duplicate_of_id,
+        text=document.text,
+        original=document.original,
+        passages=tuple(PassageRecord(p.ordinal, p.start, p.end, p.text) for p in document.passages),
+        tags=tuple(
+            TagRecord(link.tag.name, link.tag.kind, link.status) for link in document.tag_links
+        ),
+        updated_at=document.updated_at,
+    )
+
+
+def document_ids(session: Session) -> list[int]:
+    """Ids of all stored documents, ascending."""
+    return list(session.scalars(select(Document.id).order_by(Document.id)))
+
+
+def document_versions(session: Session) -> dict[int, str]:
+    """Map every document id to its ``updated_at`` as the index stores it."""
+    rows = session.execute(select(Document.id, Document.updated_at))
+    return {row.id: row.updated_at.isoformat() for row in rows}

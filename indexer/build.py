@@ -1,0 +1,213 @@
+"""Build and maintain the index from the database, the source of truth.
+
+``document_entries`` is pure: one record in, the Whoosh entries out. Only this module
+and ``indexer.store`` touch a writer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from indexer.normalize import normalize
+from indexer.store import IndexStore, committing
+from kb.db import repository
+from kb.db.session import Database
+from kb.ingest.clean import strip_pinyin
+from kb.records import DocumentRecord
+
+
+def tag_key(kind: str, name: str) -> str:
+    """Index form of a tag: ``approach:一定两评三公开``."""
+    return f"{kind}:{normalize(name).replace(',', '，')}"
+
+
+def residue(original: str, cleaned: str) -> str:
+    r"""Lines of the original whose text is not in the cleaned text (site furniture, bylines).
+
+    >>> residue("標題\n導語:不代表本站觀點\n正文", "正文")
+    '標題\n導語:不代表本站觀點'
+    """
+    kept = re.sub(r"\s", "", normalize(cleaned))
+    lines = (line.strip() for line in strip_pinyin(original).splitlines())
+    return "\n".join(
+        line for line in lines if line and re.sub(r"\W", "", normalize(line)) not in kept
+    )
+
+
+def document_entries(record: DocumentRecord) -> list[dict[str, object]]:
+    """Return the document entry and one entry per passage for ``record``."""
+    common: dict[str, object] = {
+        "doc_key": str(record.id),
+        "doc_id": record.id,
+        "canonical": record.canonical,
+    }
+    head = "\n".join(filter(None, [record.title, record.author, record.author_note]))
+    doc: dict[str, object] = {
+        **common,
+        "entry": f"d:{record.id}",
+        "kind": "doc",
+        "head": head,
+        "head_chars": head,
+        "rest_chars": residue(record.original, record.text),
+        "words": record.text,
+        "chars": record.text,
+        "doc_type": record.doc_type,
+        "tags": ",".join(tag_key(t.kind, t.name) for t in record.live_tags),
+        "stored": {
+            "title": record.title,
+            "source": record.source,
+            "doc_type": record.doc_type,
+            "region": record.region,
+            "year": record.year,
+            "date": record.date.isoformat() if record.date else None,
+            "author": record.author,
+            "duplicate_of": record.duplicate_of,
+            "tags": [(t.name, t.kind) for t in record.live_tags],
+            "updated": record.updated_at.isoformat(),
+            "stamp": record.stamp,
+        },
+    }
+    if record.region:
+        doc["region"] = record.region
+    if record.year:
+        doc["year"] = record.year
+    if record.date:
+        doc["date"] = int(record.date.strftime("%Y%m%d"))
+    passages = [
+        {
+            **common,
+            "entry": f"p:{record.id}:{p.ordinal}",
+            "kind": "passage",
+            "ordinal": p.ordinal,
+            "words": p.text,
+            "chars": p.text,
+            "stored": {"text": p.text, "ordinal": p.ordinal},
+        }
+        for p in record.passages
+    ]
+    return [doc, *passages]
+
+
+@dataclass
+class UpdateReport:
+    """What an index update or rebuild changed."""
+
+    added: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+    removed: list[int] = field(default_factory=list)
+    rebuilt: bool = False
+    documents: int = 0
+
+
+def rebuild(db: Database, store: IndexStore) -> UpdateReport:
+    """Build a fresh generation from every stored document and make it live."""
+    with store.write_lock():
+        return _rebuild_locked(db, store)
+
+
+def _rebuild_locked(db: Database, store: IndexStore) -> UpdateReport:
+    path, ix = store.new_generation()
+    report = UpdateReport(rebuilt=True)
+    try:
+        with committing(ix) as writer, db.session() as session:
+            for record in repository.document_records(session):
+                for entry in document_entries(record):
+                    writer.add_document(**entry)
+                report.added.append(record.id)
+    finally:
+        ix.close()
+    store.publish(path)
+    report.documents = len(report.added)
+    return report
+
+
+def indexed_versions(store: IndexStore) -> dict[int, dict[str, object]]:
+    """Map each indexed document id to its stored fields."""
+    ix = store.open()
+    try:
+        with ix.searcher() as searcher:
+            return {
+                int(fields["doc_id"]): fields["stored"] for fields in searcher.documents(kind="doc")
+            }
+    finally:
+        ix.close()
+
+
+def update(db: Database, store: IndexStore, ids: Iterable[int] | None = None) -> UpdateReport:
+    """Bring the index in line with the database, touching only what changed.
+
+    A missing or outdated index is rebuilt. ``ids`` limits the work to those documents
+    (e.g. the ones an ingest just wrote); by default every document is compared.
+    """
+    with store.write_lock():
+        if store.status() != "ok":
+            return _rebuild_locked(db, store)
+        indexed = indexed_versions(store)
+        with db.session() as session:
+            stored = repository.document_versions(session)
+        wanted = set(stored) | set(indexed) if ids is None else set(ids)
+        report = UpdateReport(documents=len(stored))
+        stale = sorted(
+            i
+            for i in wanted
+            if i in stored and (i not in indexed or indexed[i]["updated"] != stored[i])
+        )
+        report.removed = sorted(i for i in wanted if i in indexed and i not in stored)
+        if not stale and not report.removed:
+            return report
+        ix = store.open()
+        try:
+            with committing(ix) as writer, db.session() as session:
+                for doc_id in report.removed:
+                    writer.delete_by_term("doc_key", str(doc_id))
+                for record in repository.document_records(session, stale):
+                    if record.id in indexed:
+                        writer.delete_by_term("doc_key", str(record.id))
+                        report.updated.append(record.id)
+                    else:
+                        report.added.append(record.id)
+                    for entry in document_entries(record):
+                        writer.add_document(**entry)
+        finally:
+            ix.close()
+        return report
+
+
+@dataclass
+class DriftReport:
+    """Differences between the database and the index, document by document."""
+
+    status: str
+    documents: int = 0
+    missing: list[int] = field(default_factory=list)
+    stale: list[int] = field(default_factory=list)
+    extra: list[int] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return self.status == "ok" and not (self.missing or self.stale or self.extra)
+
+
+def check(db: Database, store: IndexStore) -> DriftReport:
+    """Compare every document's indexed values with the database's."""
+    status = store.status()
+    if status != "ok":
+        return DriftReport(status=status)
+    indexed = indexed_versions(store)
+    report = DriftReport(status=status)
+    seen: set[int] = set()
+    with db.session() as session:
+        for record in repository.document_records(session):
+            seen.add(record.id)
+            if record.id not in indexed:
+                report.missing.append(record.id)
+            elif indexed[record.id]["stamp"] != record.stamp:
+                report.stale.append(record.id)
+    report.documents = len(seen)
+    report.extra = sorted(set(indexed) - seen)
+    return report
+
+
+__all__ = ["DriftReport", "UpdateReport", "check", "document_entries", "rebuild", "update"]

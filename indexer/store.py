@@ -1,0 +1,149 @@
+"""Where the index lives and who may write it.
+
+    KB_HOME/index/
+        CURRENT          name of the generation readers open
+        gen-000003/      a Whoosh index plus meta.json (schema version, dictionary hash)
+        write.lock       held by the one process writing (ingest, update, rebuild)
+
+A rebuild writes a new generation beside the live one and switches ``CURRENT``
+atomically, so readers never see a half-built index. Writers queue on ``write.lock``
+(an OS file lock), so users never see Whoosh's ``LockError``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import FileIndex
+from whoosh.writing import SegmentWriter
+
+from indexer.analysis import dictionary_hash
+from indexer.schema import SCHEMA_VERSION, build_schema
+from kb.errors import IndexProblem
+
+WRITE_TIMEOUT = 300.0
+"""Seconds a writer waits for another one to finish before giving up with a message."""
+
+
+@dataclass(frozen=True)
+class IndexMeta:
+    schema_version: int
+    dictionary_hash: str
+    created: str
+
+    @classmethod
+    def current(cls) -> IndexMeta:
+        return cls(SCHEMA_VERSION, dictionary_hash(), dt.datetime.now(dt.UTC).isoformat())
+
+    def compatible(self) -> bool:
+        """True when this index was built by the running schema and dictionaries."""
+        return self.schema_version == SCHEMA_VERSION and self.dictionary_hash == dictionary_hash()
+
+
+class IndexStore:
+    """The generations of one index folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    # -- generations -------------------------------------------------------------------
+    def current_dir(self) -> Path | None:
+        """The live generation's folder, or None if no index was built yet."""
+        try:
+            name = (self.root / "CURRENT").read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        path = self.root / name
+        return path if whoosh_index.exists_in(path) else None
+
+    def meta(self) -> IndexMeta | None:
+        current = self.current_dir()
+        if current is None:
+            return None
+        try:
+            data = json.loads((current / "meta.json").read_text(encoding="utf-8"))
+            return IndexMeta(**data)
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def status(self) -> str:
+        """``missing``, ``outdated`` or ``ok``."""
+        meta = self.meta()
+        if meta is None:
+            return "missing"
+        return "ok" if meta.compatible() else "outdated"
+
+    def open(self) -> FileIndex:
+        """Open the live generation for reading; raise IndexProblem if it is unusable."""
+        status = self.status()
+        if status == "missing":
+            raise IndexProblem("还没有建立检索索引，请运行 kb index rebuild")
+        if status == "outdated":
+            raise IndexProblem("检索索引的版本或词典已变化，请运行 kb index rebuild 重建")
+        current = self.current_dir()
+        assert current is not None
+        return whoosh_index.open_dir(str(current))
+
+    def new_generation(self) -> tuple[Path, FileIndex]:
+        """Create an empty generation folder (not yet live) and its index."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        numbers = [int(p.name[4:]) for p in self.root.glob("gen-*") if p.name[4:].isdigit()]
+        path = self.root / f"gen-{max(numbers, default=0) + 1:06d}"
+        path.mkdir()
+        ix = whoosh_index.create_in(str(path), build_schema())
+        meta = IndexMeta.current()
+        (path / "meta.json").write_text(json.dumps(meta.__dict__), encoding="utf-8")
+        return path, ix
+
+    def publish(self, path: Path) -> None:
+        """Make ``path`` the live generation and remove the ones before it."""
+        tmp = self.root / "CURRENT.tmp"
+        tmp.write_text(path.name, encoding="utf-8")
+        os.replace(tmp, self.root / "CURRENT")
+        for old in self.root.glob("gen-*"):
+            if old != path:
+                shutil.rmtree(old, ignore_errors=True)
+
+    # -- writing -----------------------------------------------------------------------
+    @contextmanager
+    def write_lock(self, timeout: float = WRITE_TIMEOUT) -> Iterator[None]:
+        """Hold the index's write lock, waiting for another writer to finish."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / "write.lock", "a+") as handle:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise IndexProblem(
+                            f"检索索引正被另一个进程写入，已等待 {timeout:.0f} 秒，请稍后重试"
+                        ) from None
+                    time.sleep(0.2)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def committing(ix: FileIndex, **writer_options: object) -> Iterator[SegmentWriter]:
+    """Open a writer that commits on success and cancels, then re-raises, on error."""
+    writer = ix.writer(timeout=WRITE_TIMEOUT, delay=0.25, **writer_options)
+    try:
+        yield writer
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()

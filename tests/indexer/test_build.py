@@ -1,0 +1,167 @@
+"""Index build, update, check and versioning against a real database and Whoosh index."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete
+
+from indexer.build import check, document_entries, rebuild, update
+from indexer.query import parse_query
+from indexer.searcher import Searcher
+from indexer.store import IndexStore
+from kb.db import repository
+from kb.db.models import Document, DocumentTag, Tag
+from kb.db.session import Database
+from kb.errors import IndexProblem
+from kb.ingest.pipeline import ingest_paths
+from kb.script import to_simplified
+from tests.conftest import seed_path, seed_text
+from tests.indexer.conftest import make_index
+
+MAX = 20 * 1024 * 1024
+
+
+def test_document_entries_are_one_document_and_one_per_passage(db: Database) -> None:
+    (result,) = ingest_paths(db, [seed_path(4)], max_bytes=MAX)
+    with db.session() as session:
+        (record,) = repository.document_records(session, [result.id])
+    entries = document_entries(record)
+    assert entries[0]["kind"] == "doc" and entries[0]["entry"] == f"d:{record.id}"
+    assert [e["ordinal"] for e in entries[1:]] == [p.ordinal for p in record.passages]
+    assert "劉漢征" in str(entries[0]["head"])  # the byline stays findable
+    assert "責編" in str(entries[0]["rest_chars"])  # so does dropped site furniture
+    assert "責編" not in str(entries[0]["chars"])
+
+
+def test_a_near_duplicate_is_folded_into_its_original(tmp_path: Path) -> None:
+    repost = tmp_path / "docs" / "repost.txt"
+    repost.parent.mkdir()
+    repost.write_text(
+        "来源：某网\n" + to_simplified(seed_text(4)).replace("濮阳", "濮陽", 1), "utf-8"
+    )
+    db, store = make_index(tmp_path, seed_path(4), repost)
+    with Searcher(store) as searcher:
+        result = searcher.search(parse_query("一定两评三公开"))
+    assert result.total == 1
+    (hit,) = result.hits
+    assert hit.id == 1 and hit.also_at == (str(repost),)
+    db.dispose()
+
+
+def test_tags_are_facets_and_filters(tmp_path: Path) -> None:
+    db, store = make_index(tmp_path, seed_path(4), seed_path(2))
+    with db.session() as session:
+        tag = Tag(name="一定兩評三公開", kind="approach")
+        rejected = Tag(name="公信组工", kind="approach")
+        session.add_all([tag, rejected])
+        session.flush()
+        session.add(DocumentTag(document_id=1, tag_id=tag.id, status="confirmed"))
+        session.add(DocumentTag(document_id=2, tag_id=rejected.id, status="rejected"))
+        repository.get_document(session, 1).title += ""  # tags alone do not touch the row
+    rebuild(db, store)
+    with Searcher(store) as searcher:
+        result = searcher.search(parse_query("组织"))
+        assert result.facets.tag == {"approach": {"一定两评三公开": 1}}
+        assert [h.id for h in searcher.search(parse_query("tag:一定两评三公开")).hits] == [1]
+        assert searcher.search(parse_query("标签:公信组工")).total == 0
+        assert result.hits[0].tags in ((("一定兩評三公開", "approach"),), ())
+    db.dispose()
+
+
+def test_update_touches_only_changed_documents_and_check_reports_drift(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for n in (1, 3):
+        (folder / f"{n}.txt").write_bytes(seed_path(n).read_bytes())
+    db, store = make_index(tmp_path, folder)
+    assert check(db, store).clean
+    assert update(db, store).added == []
+
+    (folder / "3.txt").write_text(seed_text(3) + "\n新增一段：推行“三聯三帶”工作法。\n", "utf-8")
+    ingest_paths(db, [folder], max_bytes=MAX)
+    drift = check(db, store)
+    assert drift.stale == [2] and not drift.clean
+    report = update(db, store)
+    assert (report.updated, report.added, report.removed) == ([2], [], [])
+    with Searcher(store) as searcher:
+        assert searcher.search(parse_query("三联三带")).total == 1
+
+    with db.session() as session:
+        session.execute(delete(Document).where(Document.id == 1))
+    assert check(db, store).extra == [1]
+    assert update(db, store).removed == [1]
+    assert check(db, store).clean
+    db.dispose()
+
+
+def test_an_index_from_another_schema_or_dictionary_is_rebuilt(tmp_path: Path) -> None:
+    db, store = make_index(tmp_path, seed_path(0))
+    current = store.current_dir()
+    assert current is not None
+    meta = json.loads((current / "meta.json").read_text())
+    (current / "meta.json").write_text(json.dumps({**meta, "dictionary_hash": "old"}))
+    assert store.status() == "outdated"
+    with pytest.raises(IndexProblem, match="kb index rebuild"):
+        Searcher(store)
+    report = update(db, store)
+    assert report.rebuilt and store.status() == "ok"
+    assert check(db, store).clean
+    db.dispose()
+
+
+def test_a_missing_index_says_how_to_build_one(tmp_path: Path) -> None:
+    with pytest.raises(IndexProblem, match="kb index rebuild"):
+        Searcher(IndexStore(tmp_path / "nothing"))
+
+
+def test_a_reader_keeps_working_while_a_rebuild_replaces_the_index(tmp_path: Path) -> None:
+    db, store = make_index(tmp_path, seed_path(0), seed_path(4))
+    searcher = Searcher(store)
+    before = searcher.search(parse_query("干部")).total
+    rebuild(db, store)
+    assert searcher.search(parse_query("干部")).total == before
+    searcher.refresh()
+    assert searcher.search(parse_query("干部")).total == before
+    searcher.close()
+    db.dispose()
+
+
+def test_a_second_writer_waits_instead_of_failing(tmp_path: Path) -> None:
+    db, store = make_index(tmp_path, seed_path(0))
+    errors: list[BaseException] = []
+    holding = threading.Event()
+
+    def hold_lock() -> None:
+        with store.write_lock():
+            holding.set()
+            time.sleep(1.0)
+
+    holder = threading.Thread(target=hold_lock)
+    holder.start()
+    holding.wait()
+    started = time.monotonic()
+    try:
+        ingest_paths(db, [seed_path(2)], max_bytes=MAX)
+        update(db, store)
+    except BaseException as exc:  # pragma: no cover - the assertion below reports it
+        errors.append(exc)
+    waited = time.monotonic() - started
+    holder.join()
+    assert errors == [] and waited >= 0.5
+    assert check(db, store).clean
+    db.dispose()
+
+
+def test_a_writer_that_waits_too_long_gets_a_clear_message(tmp_path: Path) -> None:
+    store = IndexStore(tmp_path / "index")
+    with (
+        store.write_lock(),
+        pytest.raises(IndexProblem, match="正被另一个进程写入"),
+        store.write_lock(timeout=0.3),
+    ):
+        pass
