@@ -59,6 +59,24 @@ def _print_json(data: object) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def _store(config: Config):  # -> indexer.store.IndexStore
+    from indexer.store import IndexStore
+
+    return IndexStore(config.index_dir)
+
+
+def _update_index(config: Config, db: Database, ids: list[int] | None = None) -> None:
+    """Bring the index up to date after a change, saying so on stderr when it rebuilds."""
+    from indexer.build import update
+
+    store = _store(config)
+    if store.status() != "ok":
+        click.echo("正在建立检索索引…", err=True)
+    report = update(db, store, ids)
+    if report.rebuilt:
+        click.echo(f"检索索引已重建：{report.documents} 篇文档", err=True)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON list, an object per file.")
@@ -67,6 +85,9 @@ def ingest(config: Config, paths: tuple[str, ...], as_json: bool) -> None:
     """Ingest files and folders (recursively): .txt .md .html .htm .docx."""
     db = _database(config)
     results = ingest_paths(db, paths, max_bytes=config.max_file_bytes)
+    changed = [r.id for r in results if r.id is not None and r.status != "unchanged"]
+    if changed or _store(config).status() != "ok":
+        _update_index(config, db, changed)
     if as_json:
         _print_json([r.to_json() for r in results])
     else:
@@ -137,3 +158,145 @@ def list_(config: Config, as_json: bool) -> None:
             f"{row['title']}{dup}"
         )
     click.echo(f"共 {len(rows)} 篇")
+
+
+def _terminal_marks(html: str) -> str:
+    """Render a highlighted passage for a terminal: 【】 around matches, entities decoded."""
+    import html as html_lib
+
+    return html_lib.unescape(html.replace("<mark>", "【").replace("</mark>", "】"))
+
+
+def _print_hits(result: object) -> None:
+    from indexer.results import SearchResult
+
+    assert isinstance(result, SearchResult)
+    for hit in result.hits:
+        place = " ".join(str(v) for v in (hit.region, hit.year) if v)
+        click.echo(f"[{hit.id}] {hit.title}  {DOC_TYPE_LABELS[hit.doc_type]}  {place}")
+        for passage in hit.passages:
+            click.echo(f"    {_terminal_marks(passage.html)}")
+        for source in hit.also_at:
+            click.echo(f"    另见：{source}")
+
+
+@main.command()
+@click.argument("query")
+@click.option("--limit", default=10, show_default=True, help="Hits per page (1-100).")
+@click.option("--page", default=1, show_default=True, help="Page number, from 1.")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance")
+@click.option("--type", "doc_type", help="policy|experience|case (or 政策文件/经验材料/典型案例).")
+@click.option("--region", help="Region, e.g. 即墨.")
+@click.option("--year", help="A year or a range: 2015 or 2015-2020.")
+@click.option("--tag", help="A tag name.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_obj
+def search(
+    config: Config,
+    query: str,
+    limit: int,
+    page: int,
+    sort: str,
+    doc_type: str | None,
+    region: str | None,
+    year: str | None,
+    tag: str | None,
+    as_json: bool,
+) -> None:
+    """Search: words, "exact phrases", OR, NOT/-, type: region: year: tag: filters."""
+    from indexer.query import parse_filters, parse_query
+    from indexer.searcher import Searcher
+
+    parsed = parse_query(query).with_filters(
+        parse_filters(doc_type=doc_type, region=region, year=year, tag=tag)
+    )
+    db = _database(config)
+    if _store(config).status() != "ok":
+        _update_index(config, db)
+    with Searcher(_store(config)) as searcher:
+        result = searcher.search(parsed, page=page, per_page=limit, sort=sort)
+    if as_json:
+        _print_json(result.to_json())
+        return
+    click.echo(f"共 {result.total} 篇（第 {result.page}/{result.pages} 页）")
+    if result.suggestion:
+        click.echo(f"您是不是要找：{result.suggestion}")
+    _print_hits(result)
+
+
+@main.command()
+@click.argument("document_id", type=int)
+@click.option("--limit", default=10, show_default=True, help="How many similar documents.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_obj
+def similar(config: Config, document_id: int, limit: int, as_json: bool) -> None:
+    """Documents about the same things as DOCUMENT_ID (other places doing the same)."""
+    from indexer.searcher import Searcher
+
+    db = _database(config)
+    with db.session() as session:
+        repository.get_document(session, document_id)
+    if _store(config).status() != "ok":
+        _update_index(config, db)
+    with Searcher(_store(config)) as searcher:
+        result = searcher.similar(document_id, limit=max(1, min(limit, 100)))
+    if as_json:
+        _print_json(result.to_json())
+        return
+    _print_hits(result)
+
+
+@main.group()
+def index() -> None:
+    """Maintain the search index (the database is the source of truth)."""
+
+
+@index.command()
+@click.pass_obj
+def rebuild(config: Config) -> None:
+    """Build the index afresh from the database."""
+    from indexer.build import rebuild as rebuild_index
+
+    report = rebuild_index(_database(config), _store(config))
+    click.echo(f"检索索引已重建：{report.documents} 篇文档")
+
+
+@index.command(name="update")
+@click.pass_obj
+def update_(config: Config) -> None:
+    """Index only what changed in the database since the last update."""
+    from indexer.build import update
+
+    report = update(_database(config), _store(config))
+    if report.rebuilt:
+        click.echo(f"检索索引已重建：{report.documents} 篇文档")
+    else:
+        click.echo(
+            f"新增 {len(report.added)}，更新 {len(report.updated)}，删除 {len(report.removed)}"
+        )
+
+
+@index.command(name="check")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def check_(config: Config, as_json: bool) -> None:
+    """Compare database and index document by document; exit 1 on drift."""
+    from dataclasses import asdict
+
+    from indexer.build import check
+
+    report = check(_database(config), _store(config))
+    if as_json:
+        _print_json({**asdict(report), "clean": report.clean})
+    elif report.status != "ok":
+        click.echo({"missing": "索引不存在", "outdated": "索引版本已过期"}[report.status])
+    else:
+        click.echo(f"共 {report.documents} 篇文档")
+        for label, ids in (("索引缺少", report.missing), ("索引过期", report.stale),
+                           ("索引多出", report.extra)):  # fmt: skip
+            if ids:
+                click.echo(f"{label}：{', '.join(map(str, ids))}")
+        if report.clean:
+            click.echo("数据库与索引一致")
+    if not report.clean:
+        sys.exit(1)

@@ -1,0 +1,175 @@
+"""Turn a parsed query into Whoosh queries: what matches, what ranks first, what to mark.
+
+For each clause (a run of text the user typed without spaces):
+
+* the **exact** form is a phrase of characters in the text or head — the clause's
+  character sequence, whatever jieba made of it (组工 inside 组工干部);
+* the **loose** form asks for the clause's jieba words (each as a word or as a
+  character phrase) and, for longer natural queries, only most of them: all words up to
+  two, then 60 % (如何培养选拔优秀年轻干部 needs two of 培养 / 选拔 / 优秀年轻干部);
+* quoted clauses have only the exact form.
+
+Ranking tiers put documents containing every clause exactly first, then those that
+contain them through a synonym or variant, then loose matches; BM25F orders each tier.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from whoosh.query import And, AndNot, Every, NumericRange, Or, Phrase, Query, Term
+
+from indexer.analysis import char_spans, segment_query
+from indexer.build import tag_key
+from indexer.query import Clause, Filters, ParsedQuery
+from indexer.synonyms import Synonyms
+from kb.db.models import TAG_KINDS
+
+_STOP = "的 了 和 与 及 或 等 在 对 把 被 是 为 有 如何 怎样 怎么 怎么样 什么 哪些 哪里 为什么"
+STOP_WORDS = frozenset(f"{_STOP} 是否 关于 有关 一些 一个 我们 他们 我 你 其 之 及其".split())
+"""Query words that carry no topic: dropped from the loose form of a longer query."""
+
+EXACT_BOOST = 4.0
+VARIANT_BOOST = 2.0
+LOOSE_SHARE = 0.6
+DOC = Term("kind", "doc")
+PASSAGE = Term("kind", "passage")
+
+
+@dataclass(frozen=True)
+class CompiledQuery:
+    """Whoosh queries for one parsed query (all restricted to document entries)."""
+
+    match: Query
+    """What a document must match, filters included."""
+    tiers: tuple[Query, ...]
+    """Queries whose matches rank first, in order (exact; exact or variant)."""
+    passages: Query | None
+    """What marks a passage as relevant (any clause, loose), without the kind/doc terms."""
+    needles: tuple[str, ...]
+    """Normalized strings to mark in the shown text."""
+    has_text: bool
+    """False for a filters-only query (browse)."""
+
+
+def char_phrase(field: str, text: str, boost: float = 1.0) -> Query:
+    """Match ``text`` as a sequence of characters in ``field``.
+
+    Punctuation inside ``text`` splits it into pieces that must all occur.
+    """
+    pieces: list[list[str]] = [[]]
+    last = None
+    for unit, offset, _, _ in char_spans(text):
+        if last is not None and offset != last + 1:
+            pieces.append([])
+        pieces[-1].append(unit)
+        last = offset
+    queries: list[Query] = [
+        Term(field, units[0], boost=boost) if len(units) == 1 else Phrase(field, units, boost=boost)
+        for units in pieces
+        if units
+    ]
+    return queries[0] if len(queries) == 1 else And(queries, boost=boost)
+
+
+def exact(text: str, boost: float = 1.0) -> Query:
+    """The clause text as a character sequence in the body, the head or the rest."""
+    return Or(
+        [
+            char_phrase("chars", text, boost),
+            char_phrase("head_chars", text, boost),
+            char_phrase("rest_chars", text, boost / 4),
+        ]
+    )
+
+
+def _word(word: str) -> Query:
+    return Or([Term("words", word), Term("head", word), exact(word)])
+
+
+def content_words(text: str) -> list[str]:
+    """The clause's jieba words minus stop words (all words if only stop words remain)."""
+    words = segment_query(text)
+    kept = [w for w in words if w not in STOP_WORDS]
+    return list(dict.fromkeys(kept or words))
+
+
+def clause_query(clause: Clause, synonyms: Synonyms) -> tuple[Query, Query, Query]:
+    """Return (match, exact, exact-or-variant) queries for one clause."""
+    strict = exact(clause.text, EXACT_BOOST)
+    variants = [exact(v, VARIANT_BOOST) for v in synonyms.variants(clause.text)]
+    loose: list[Query] = []
+    if not clause.phrase:
+        # single characters scattered through a document say nothing about it
+        words = [w for w in content_words(clause.text) if len(w) > 1]
+        if len(words) > 1 or (words and words[0] != clause.text):
+            minmatch = len(words) if len(words) <= 2 else math.ceil(LOOSE_SHARE * len(words))
+            loose.append(Or([_word(w) for w in words], minmatch=minmatch))
+    relaxed = Or([strict, *variants]) if variants else strict
+    return Or([strict, *variants, *loose]), strict, relaxed
+
+
+def clause_needles(clause: Clause, synonyms: Synonyms) -> list[str]:
+    needles = [clause.text, *synonyms.variants(clause.text)]
+    if not clause.phrase:
+        needles += [w for w in content_words(clause.text) if len(w) > 1 or len(clause.text) == 1]
+    return needles
+
+
+def filter_query(filters: Filters) -> Query | None:
+    """The filters as one query, or None when there are none."""
+    parts: list[Query] = []
+    if filters.doc_types:
+        parts.append(Or([Term("doc_type", t) for t in filters.doc_types]))
+    if filters.regions:
+        parts.append(Or([Term("region", r) for r in filters.regions]))
+    if filters.year_from is not None or filters.year_to is not None:
+        parts.append(NumericRange("year", filters.year_from, filters.year_to))
+    if filters.tags:
+        parts.append(Or([Term("tags", tag_key(k, t)) for t in filters.tags for k in TAG_KINDS]))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else And(parts)
+
+
+def compile_query(parsed: ParsedQuery, synonyms: Synonyms) -> CompiledQuery:
+    """Compile ``parsed`` into the queries the searcher runs."""
+    matches: list[Query] = []
+    stricts: list[Query] = []
+    relaxeds: list[Query] = []
+    passage_parts: list[Query] = []
+    needles: list[str] = []
+    for group in parsed.groups:
+        compiled = [clause_query(c, synonyms) for c in group]
+        matches.append(_any(q for q, _, _ in compiled))
+        stricts.append(_any(s for _, s, _ in compiled))
+        relaxeds.append(_any(r for _, _, r in compiled))
+        passage_parts.extend(q for q, _, _ in compiled)
+        for clause in group:
+            needles.extend(clause_needles(clause, synonyms))
+
+    restrict: list[Query] = [DOC]
+    extra = filter_query(parsed.filters)
+    if extra is not None:
+        restrict.append(extra)
+    match: Query = And([*restrict, *matches]) if matches else And(restrict)
+    if not matches and extra is None:
+        match = And([DOC, Every()])
+    if parsed.excluded:
+        match = AndNot(match, Or([exact(c.text) for c in parsed.excluded]))
+    tiers: tuple[Query, ...] = ()
+    if matches:
+        tiers = (And([*restrict, *stricts]), And([*restrict, *relaxeds]))
+    return CompiledQuery(
+        match=match,
+        tiers=tiers,
+        passages=_any(passage_parts) if passage_parts else None,
+        needles=tuple(dict.fromkeys(needles)),
+        has_text=bool(matches),
+    )
+
+
+def _any(queries: object) -> Query:
+    items = list(queries)  # type: ignore[call-overload]
+    return items[0] if len(items) == 1 else Or(items)
