@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from itertools import combinations
 
 from whoosh.query import And, AndNot, Every, NumericRange, Or, Phrase, Query, Term
 
-from indexer.analysis import char_spans, segment_query
+from indexer.analysis import char_spans, search_subwords, segment_query
 from indexer.build import tag_key
 from indexer.query import Clause, Filters, ParsedQuery
 from indexer.synonyms import Synonyms
@@ -33,6 +34,8 @@ STOP_WORDS = frozenset(f"{_STOP} 是否 关于 有关 一些 一个 我们 他�
 EXACT_BOOST = 4.0
 VARIANT_BOOST = 2.0
 LOOSE_SHARE = 0.6
+MAX_LOOSE_WORDS = 8
+"""Longer queries keep their first eight content words (C(8, 5) = 56 combinations)."""
 DOC = Term("kind", "doc")
 PASSAGE = Term("kind", "passage")
 
@@ -84,8 +87,48 @@ def exact(text: str, boost: float = 1.0) -> Query:
     )
 
 
+def sub_words(word: str) -> list[str]:
+    """The shorter dictionary words tiling ``word`` (jieba search mode), if any.
+
+    >>> sub_words("培养人才")
+    ['培养', '人才']
+    >>> sub_words("一定两评三公开")
+    []
+    """
+    spans = sorted(
+        {(word.find(w), -len(w), w) for w in search_subwords(word) if w != word and len(w) > 1}
+    )
+    parts: list[str] = []
+    covered = 0
+    for start, _, sub in spans:  # left to right, longest first, never overlapping
+        if start >= covered:
+            parts.append(sub)
+            covered = start + len(sub)
+    # only a full tiling stands for the word: 一定两评三公开 is not 一定 + 三公
+    return parts if sum(len(p) for p in parts) == len(word) else []
+
+
 def _word(word: str) -> Query:
-    return Or([Term("words", word), Term("head", word), exact(word)])
+    """A query word found as a word, as characters, or through all its sub-words."""
+    options: list[Query] = [Term("words", word), Term("head", word), exact(word)]
+    parts = sub_words(word)
+    if len(parts) > 1:
+        options.append(And([exact(p) for p in parts]))
+    return Or(options)
+
+
+def at_least(queries: list[Query], needed: int) -> Query:
+    """Match documents matching at least ``needed`` of ``queries``.
+
+    Whoosh's ``Or(minmatch=…)`` is not implemented, so this is an OR of every AND of
+    ``needed`` queries; a document matching more of them matches more ANDs and scores
+    higher, which is the coordination bonus a natural-language query wants.
+    """
+    if needed <= 1:
+        return Or(queries)
+    if needed >= len(queries):
+        return And(queries)
+    return Or([And(list(combo)) for combo in combinations(queries, needed)])
 
 
 def content_words(text: str) -> list[str]:
@@ -103,9 +146,10 @@ def clause_query(clause: Clause, synonyms: Synonyms) -> tuple[Query, Query, Quer
     if not clause.phrase:
         # single characters scattered through a document say nothing about it
         words = [w for w in content_words(clause.text) if len(w) > 1]
-        if len(words) > 1 or (words and words[0] != clause.text):
-            minmatch = len(words) if len(words) <= 2 else math.ceil(LOOSE_SHARE * len(words))
-            loose.append(Or([_word(w) for w in words], minmatch=minmatch))
+        if len(words) > 1 or (words and (words[0] != clause.text or sub_words(words[0]))):
+            words = words[:MAX_LOOSE_WORDS]
+            needed = len(words) if len(words) <= 2 else math.ceil(LOOSE_SHARE * len(words))
+            loose.append(at_least([_word(w) for w in words], needed))
     relaxed = Or([strict, *variants]) if variants else strict
     return Or([strict, *variants, *loose]), strict, relaxed
 
