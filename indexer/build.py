@@ -123,14 +123,18 @@ def _rebuild_locked(db: Database, store: IndexStore) -> UpdateReport:
     return report
 
 
-def indexed_versions(store: IndexStore) -> dict[int, dict[str, object]]:
-    """Map each indexed document id to its stored fields."""
+def indexed_versions(
+    store: IndexStore, ids: Iterable[int] | None = None
+) -> dict[int, dict[str, object]]:
+    """Map each indexed document id (all, or those in ``ids``) to its stored fields."""
     ix = store.open()
     try:
         with ix.searcher() as searcher:
-            return {
-                int(fields["doc_id"]): fields["stored"] for fields in searcher.documents(kind="doc")
-            }
+            if ids is None:
+                found = searcher.documents(kind="doc")
+            else:
+                found = (searcher.document(entry=f"d:{i}") for i in ids)
+            return {int(f["doc_id"]): f["stored"] for f in found if f is not None}
     finally:
         ix.close()
 
@@ -144,10 +148,12 @@ def update(db: Database, store: IndexStore, ids: Iterable[int] | None = None) ->
     with store.write_lock():
         if store.status() != "ok":
             return _rebuild_locked(db, store)
-        indexed = indexed_versions(store)
+        wanted = None if ids is None else set(ids)
+        indexed = indexed_versions(store, wanted)
         with db.session() as session:
-            stored = repository.document_versions(session)
-        wanted = set(stored) | set(indexed) if ids is None else set(ids)
+            stored = repository.document_versions(session, wanted)
+        if wanted is None:
+            wanted = set(stored) | set(indexed)
         report = UpdateReport(documents=len(stored))
         stale = sorted(
             i

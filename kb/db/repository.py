@@ -163,14 +163,16 @@ def document_records(
         )
         .order_by(Document.id)
     )
-    id_list = None if ids is None else sorted(set(ids))
-    batches = (
-        [None] if id_list is None else [id_list[i : i + 500] for i in range(0, len(id_list), 500)]
-    )
-    for batch in batches:
-        batch_query = query if batch is None else query.where(Document.id.in_(batch))
+    queries = [query] if ids is None else [query.where(Document.id.in_(b)) for b in _batches(ids)]
+    for batch_query in queries:
         for document in session.scalars(batch_query).yield_per(200):
             yield to_record(document)
+
+
+def _batches(ids: Iterable[int], size: int = 500) -> list[list[int]]:
+    """Split ids into sorted chunks small enough for an ``IN (…)`` on every database."""
+    id_list = sorted(set(ids))
+    return [id_list[i : i + size] for i in range(0, len(id_list), size)]
 
 
 def to_record(document: Document) -> DocumentRecord:
@@ -201,7 +203,9 @@ def document_ids(session: Session) -> list[int]:
     return list(session.scalars(select(Document.id).order_by(Document.id)))
 
 
-def document_versions(session: Session) -> dict[int, str]:
-    """Map every document id to its ``updated_at`` as the index stores it."""
-    rows = session.execute(select(Document.id, Document.updated_at))
+def document_versions(session: Session, ids: Iterable[int] | None = None) -> dict[int, str]:
+    """Map each document id (all, or those in ``ids``) to ``updated_at`` as the index keeps it."""
+    query = select(Document.id, Document.updated_at)
+    queries = [query] if ids is None else [query.where(Document.id.in_(b)) for b in _batches(ids)]
+    rows = [row for batch_query in queries for row in session.execute(batch_query)]
     return {row.id: row.updated_at.isoformat() for row in rows}
