@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -92,6 +93,8 @@ class Document(Base):
     )
     similarity: Mapped[float | None] = mapped_column(Float)
     """Estimated similarity to ``duplicate_of`` (1.0 for an exact duplicate)."""
+    tagged_with: Mapped[str | None] = mapped_column(String(32))
+    """Version of the tag extraction last run on this text (None: never)."""
 
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(
@@ -141,12 +144,38 @@ class Tag(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(200), default="", index=True)
+    """Normalized name (simplified script, variants folded): one tag per key and kind."""
     definition: Mapped[str | None] = mapped_column(Text)
+    definition_origin: Mapped[str] = mapped_column(String(8), default="auto")
+    """``editor`` once an editor wrote the definition: extraction no longer replaces it."""
+    rejected: Mapped[bool] = mapped_column(Boolean, default=False)
+    """An editor rejected the tag everywhere: extraction never suggests it again."""
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     document_links: Mapped[list[DocumentTag]] = relationship(
         back_populates="tag", cascade="all, delete-orphan", passive_deletes=True
     )
+    aliases: Mapped[list[TagAlias]] = relationship(
+        back_populates="tag",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="TagAlias.alias",
+    )
+
+
+class TagAlias(Base):
+    """Another way the texts write a tag: traditional script, a variant, an old name."""
+
+    __tablename__ = "tag_aliases"
+    __table_args__ = (UniqueConstraint("tag_id", "alias", name="uq_tag_aliases_tag_alias"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), index=True)
+    alias: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(200), index=True)
+
+    tag: Mapped[Tag] = relationship(back_populates="aliases")
 
 
 class DocumentTag(Base):
@@ -168,6 +197,8 @@ class DocumentTag(Base):
     status: Mapped[str] = mapped_column(String(12), default="suggested")
     evidence: Mapped[str | None] = mapped_column(Text)
     """The sentence of the document that names the tag."""
+    reason: Mapped[str | None] = mapped_column(Text)
+    """Why the rules assigned it (topics, demonstrations), shown to editors."""
 
     document: Mapped[Document] = relationship(back_populates="tag_links")
     tag: Mapped[Tag] = relationship(back_populates="document_links")

@@ -143,3 +143,29 @@ def test_unknown_document_id_is_a_clear_error(db: Database) -> None:
 def test_a_bad_database_url_is_a_storage_error() -> None:
     with pytest.raises(StorageError):
         Database("nosuchdialect://x")
+
+
+def test_upgrading_a_database_with_tags_keeps_them(database_url: str) -> None:
+    from alembic import command
+    from sqlalchemy import text
+
+    from kb.db.session import alembic_config, create_db_engine
+
+    engine = create_db_engine(database_url)
+    command.upgrade(alembic_config(engine), "0001")
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO tags (name, kind, created_at) VALUES ('柔性考核', 'approach', :t)"),
+            {"t": dt.datetime(2024, 1, 1)},
+        )
+    engine.dispose()
+    db = Database(database_url)
+    with db.session() as session:
+        tag = session.scalars(select(Tag)).one()
+        assert (tag.name, tag.key, tag.rejected, tag.definition_origin) == (
+            "柔性考核",
+            "柔性考核",
+            False,
+            "auto",
+        )
+    db.dispose()
