@@ -17,6 +17,7 @@ from kb.errors import EmptyFile, KBError
 from kb.ingest.dedupe import NEAR_DUPLICATE_THRESHOLD, content_hash, fingerprint, similarity
 from kb.ingest.document import PreparedDocument, prepare
 from kb.ingest.sources import find_files, read_file
+from kb.tagging.extract import tag_document
 
 log = logging.getLogger(__name__)
 
@@ -119,4 +120,5 @@ def _store(
         similarity=score,
         existing=existing,
     )
+    tag_document(session, document)
     return IngestResult(prepared.raw.source, status, document.id, duplicate_of, warnings=warnings)

@@ -15,11 +15,12 @@ from indexer.query import parse_query
 from indexer.searcher import Searcher
 from indexer.store import IndexStore
 from kb.db import repository
-from kb.db.models import Document, DocumentTag, Tag
+from kb.db.models import Document
 from kb.db.session import Database
 from kb.errors import IndexProblem
 from kb.ingest.pipeline import ingest_paths
 from kb.script import to_simplified
+from kb.tagging import store as tagging
 from tests.conftest import seed_path, seed_text
 from tests.indexer.conftest import make_index
 
@@ -56,20 +57,21 @@ def test_a_near_duplicate_is_folded_into_its_original(tmp_path: Path) -> None:
 def test_tags_are_facets_and_filters(tmp_path: Path) -> None:
     db, store = make_index(tmp_path, seed_path(4), seed_path(2))
     with db.session() as session:
-        tag = Tag(name="一定兩評三公開", kind="approach")
-        rejected = Tag(name="公信组工", kind="approach")
-        session.add_all([tag, rejected])
-        session.flush()
-        session.add(DocumentTag(document_id=1, tag_id=tag.id, status="confirmed"))
-        session.add(DocumentTag(document_id=2, tag_id=rejected.id, status="rejected"))
-        repository.get_document(session, 1).title += ""  # tags alone do not touch the row
-    rebuild(db, store)
+        tagging.set_status(session, "公信组工", "rejected")
+    update(db, store)
     with Searcher(store) as searcher:
         result = searcher.search(parse_query("组织"))
-        assert result.facets.tag == {"approach": {"一定两评三公开": 1}}
+        assert result.facets.tag["approach"]["一定两评三公开"] == 1
+        assert result.facets.tag["demonstration"] == {
+            "李连成": 1,
+            "西辛庄": 1,
+            "山东省人才工作先进单位": 1,
+        }
+        assert "公信组工" not in result.facets.tag["approach"]
         assert [h.id for h in searcher.search(parse_query("tag:一定两评三公开")).hits] == [1]
         assert searcher.search(parse_query("标签:公信组工")).total == 0
-        assert result.hits[0].tags in ((("一定兩評三公開", "approach"),), ())
+        (hit,) = searcher.search(parse_query("tag:李连成")).hits
+        assert ("李连成", "demonstration") in hit.tags
     db.dispose()
 
 
