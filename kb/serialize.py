@@ -23,7 +23,14 @@ def document_json(document: Document, *, copies: Sequence[Document] = ()) -> dic
         "duplicate_of": document.duplicate_of_id,
         "copies": [copy.id for copy in copies],
         "tags": [
-            {"name": link.tag.name, "kind": link.tag.kind, "status": link.status}
+            {
+                "name": link.tag.name,
+                "kind": link.tag.kind,
+                "status": link.status,
+                "origin": link.origin,
+                "evidence": link.evidence,
+                "reason": link.reason,
+            }
             for link in sorted(document.tag_links, key=lambda link: (link.tag.kind, link.tag.name))
         ],
         "text": document.text,
