@@ -69,12 +69,11 @@ def document_entries(record: DocumentRecord) -> list[dict[str, object]]:
             "stamp": record.stamp,
         },
     }
-    if record.region:
-        doc["region"] = record.region
-    if record.year:
-        doc["year"] = record.year
-    if record.date:
-        doc["date"] = int(record.date.strftime("%Y%m%d"))
+    # Every sortable field gets a value ("" / 0 = none): a segment in which no entry had
+    # one would otherwise carry an empty column that the DocTable cannot read.
+    doc["region"] = record.region or ""
+    doc["year"] = record.year or 0
+    doc["date"] = int(record.date.strftime("%Y%m%d")) if record.date else 0
     passages = [
         {
             **common,

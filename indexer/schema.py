@@ -14,7 +14,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from indexer.analysis import char_analyzer, word_analyzer
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bump whenever fields change; an index with another version is rebuilt."""
 
 HEAD_BOOST = 3.0

@@ -167,3 +167,21 @@ def test_a_writer_that_waits_too_long_gets_a_clear_message(tmp_path: Path) -> No
         store.write_lock(timeout=0.3),
     ):
         pass
+
+
+def test_a_segment_of_documents_without_region_or_date_stays_searchable(tmp_path: Path) -> None:
+    db, store = make_index(tmp_path, seed_path(4))
+    searcher = Searcher(store)
+    assert searcher.search(parse_query("干部")).total == 1
+    plain = tmp_path / "plain.md"
+    plain.write_text(
+        "---\ntitle: 无地区无日期\n---\n推行“三联三带”工作法，组织干部下基层。\n", "utf-8"
+    )
+    (result,) = ingest_paths(db, [plain], max_bytes=MAX)
+    update(db, store, [result.id])  # a new segment where no entry has a region or date
+    searcher.refresh()
+    found = searcher.search(parse_query("干部"))
+    assert found.total == 2 and found.facets.region == {"濮阳": 1}
+    assert Searcher(store).search(parse_query('"三联三带"')).total == 1
+    searcher.close()
+    db.dispose()
