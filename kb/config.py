@@ -31,6 +31,16 @@ SETTINGS: tuple[Setting, ...] = (
         "jieba user dictionary; changing it makes the index rebuild.",
     ),
     Setting(
+        "KB_SECRET_KEY",
+        None,
+        "Flask secret key for sessions and CSRF; default: a random key kept in $KB_HOME.",
+    ),
+    Setting(
+        "KB_REQUIRE_LOGIN",
+        "0",
+        "1 to require login for reading too (readers are anonymous by default).",
+    ),
+    Setting(
         "KB_MAX_FILE_MB",
         "20",
         "Files larger than this many megabytes are rejected at ingest.",
@@ -45,6 +55,8 @@ class Config:
     home: Path
     database_url: str
     max_file_bytes: int
+    secret_key: str | None = None
+    require_login: bool = False
 
     @property
     def index_dir(self) -> Path:
@@ -69,4 +81,13 @@ def load_config(environ: dict[str, str] | None = None) -> Config:
         raise ConfigError(f"KB_MAX_FILE_MB 应为数字（兆字节），而不是 {raw_max!r}") from None
     if max_mb <= 0:
         raise ConfigError(f"KB_MAX_FILE_MB 应大于 0，而不是 {raw_max!r}")
-    return Config(home=home, database_url=url, max_file_bytes=int(max_mb * 1024 * 1024))
+    require = (_env("KB_REQUIRE_LOGIN", env) or "0").strip().lower()
+    if require not in {"0", "1", "true", "false", "yes", "no"}:
+        raise ConfigError(f"KB_REQUIRE_LOGIN 应为 0 或 1，而不是 {require!r}")
+    return Config(
+        home=home,
+        database_url=url,
+        max_file_bytes=int(max_mb * 1024 * 1024),
+        secret_key=_env("KB_SECRET_KEY", env),
+        require_login=require in {"1", "true", "yes"},
+    )

@@ -1,4 +1,4 @@
-"""SQLAlchemy 2 typed models: documents, passages, tags and their links."""
+"""SQLAlchemy 2 typed models: documents, passages, tags and their links, users."""
 
 from __future__ import annotations
 
@@ -80,6 +80,8 @@ class Document(Base):
     author_note: Mapped[str | None] = mapped_column(String(500))
     stated: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     """Metadata the file stated itself (front matter); it overrides detection."""
+    edited: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """Metadata an editor set by hand; it overrides the file and detection, on re-ingest too."""
 
     original: Mapped[str] = mapped_column(Text)
     """The text exactly as decoded."""
@@ -215,3 +217,15 @@ class MinhashBand(Base):
     )
     band: Mapped[int] = mapped_column(Integer, primary_key=True)
     hash: Mapped[int] = mapped_column(BigInteger)
+
+
+class User(Base):
+    """An editor who may log in to the site."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+

@@ -8,6 +8,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from kb.db.models import Document, DocumentTag, MinhashBand, Passage
+from kb.editing import apply_edits
 from kb.errors import DocumentNotFound
 from kb.ingest.dedupe import Fingerprint
 from kb.ingest.document import PreparedDocument
@@ -101,6 +102,7 @@ def save_document(
     document.original = raw.original
     document.text = prepared.cleaned.text
     document.warnings = list(prepared.cleaned.warnings)
+    apply_edits(document)  # an editor's values win over the file and detection
     document.minhash = fingerprint.signature
     document.duplicate_of_id = duplicate_of_id
     document.similarity = similarity
