@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 KB_HOME ?= instance
 export KB_HOME
 
-.PHONY: run test lint format install load bench clean reset
+.PHONY: run test format install load clean reset
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,7 @@ load: install
 	$(BIN)/kb list
 
 run: load
+	$(BIN)/kb serve --host 127.0.0.1 --port 5000
 
 test: install
 	$(BIN)/ruff check .

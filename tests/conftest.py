@@ -15,12 +15,17 @@ from pathlib import Path
 import pytest
 
 from kb.db.session import Database
+from kb.ingest.pipeline import ingest_paths
+from kb.users import add_user
 from tests.pg_server import PostgresServer, find_pg_bin
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS_DIR = REPO / "corpus" / "documents"
 
 _db_names = itertools.count()
+
+EDITOR = ("editor", "correct-horse-battery")
+"""The editor account every seeded site instance has."""
 
 
 def seed_path(number: int) -> Path:
@@ -65,3 +70,20 @@ def db(database_url: str) -> Iterator[Database]:
     database = Database(database_url)
     yield database
     database.dispose()
+
+
+@pytest.fixture(scope="session")
+def seeded_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A KB_HOME with the five seeds ingested, tagged and indexed, and one editor."""
+    home = tmp_path_factory.mktemp("site-home")
+    db = Database(f"sqlite:///{home / 'kb.sqlite3'}")
+    ingest_paths(db, [SEEDS_DIR], max_bytes=20 * 1024 * 1024)
+    with db.session() as session:
+        add_user(session, *EDITOR)
+    db.dispose()
+    from web import create_app
+
+    app = create_app({"KB_HOME": str(home), "KB_DATABASE_URL": f"sqlite:///{home / 'kb.sqlite3'}"})
+    app.extensions["kb"].worker.wait()
+    app.extensions["kb"].db.dispose()
+    return home

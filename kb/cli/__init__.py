@@ -1,7 +1,8 @@
 """The ``kb`` command line: a thin wrapper over kb's Python API.
 
 Commands live by family in ``documents`` (ingest, show, list), ``search`` (search,
-similar, index) and ``tags``; ``common`` holds what they share.
+similar, index), ``tags`` and ``site`` (serve, users);
+``common`` holds what they share.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import Any
 
 import click
 
-from kb.cli import documents, search, tags
+from kb.cli import documents, search, site, tags
 from kb.config import SETTINGS, load_config
 from kb.errors import KBError
 
@@ -45,5 +46,7 @@ for command in (
     search.similar,
     search.index,
     tags.tags,
+    site.serve,
+    site.users,
 ):
     main.add_command(command)

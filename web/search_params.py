@@ -1,0 +1,112 @@
+"""URL parameters ⇄ a search: shared by the search page and ``/api/search``.
+
+The URL carries the whole state (``q``, ``type``, ``region``, ``year``, ``tag``, ``sort``,
+``page``, ``per_page``), so a search can be bookmarked and shared. Facet filters may
+repeat (``tag=柔性考核&tag=公信组工``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from werkzeug.datastructures import MultiDict
+
+from indexer.query import ParsedQuery, parse_filters, parse_query
+from indexer.results import SearchResult
+from indexer.searcher import MAX_PER_PAGE, SORTS
+from kb.errors import QuerySyntaxError
+from kb.tagging.glossary import resolve_names
+from web.services import get_services
+
+FILTER_KEYS = ("type", "region", "year", "tag")
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    q: str = ""
+    page: int = 1
+    per_page: int = 10
+    sort: str = "relevance"
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def url_args(self, **changes: object) -> dict[str, object]:
+        """The query-string arguments of this search with ``changes`` applied."""
+        args: dict[str, object] = {
+            "q": self.q or None,
+            **{k: list(v) for k, v in self.filters.items()},
+        }
+        if self.sort != "relevance":
+            args["sort"] = self.sort
+        if self.per_page != 10:
+            args["per_page"] = self.per_page
+        if self.page != 1:
+            args["page"] = self.page
+        args.update(changes)
+        return {k: v for k, v in args.items() if v not in (None, "", [])}
+
+    def without(self, key: str, value: str) -> dict[str, object]:
+        """URL arguments with one filter value removed (and back to page 1)."""
+        kept = [v for v in self.filters.get(key, ()) if v != value]
+        return self.url_args(**{key: kept, "page": None})
+
+    def adding(self, key: str, value: str) -> dict[str, object]:
+        """URL arguments with one filter value added (and back to page 1)."""
+        values = list(self.filters.get(key, ()))
+        if value not in values:
+            values.append(value)
+        return self.url_args(**{key: values, "page": None})
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.q.strip() and not any(self.filters.values())
+
+
+def _int(args: MultiDict[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = args.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise QuerySyntaxError(f"参数 {name} 应为 {low}–{high} 之间的整数，而不是“{raw}”")
+    return int(raw)
+
+
+def parse_params(args: MultiDict[str, str]) -> SearchParams:
+    """Read and check the search parameters of a request; bad values raise QuerySyntaxError."""
+    sort = args.get("sort", "relevance") or "relevance"
+    if sort not in SORTS:
+        raise QuerySyntaxError(f"排序方式只能是 relevance 或 date，而不是“{sort}”")
+    filters = {key: tuple(v.strip() for v in args.getlist(key) if v.strip()) for key in FILTER_KEYS}
+    return SearchParams(
+        q=args.get("q", ""),
+        page=_int(args, "page", 1, 1, 10_000),
+        per_page=_int(args, "per_page", 10, 1, MAX_PER_PAGE),
+        sort=sort,
+        filters={k: v for k, v in filters.items() if v},
+    )
+
+
+def parsed_query(params: SearchParams) -> ParsedQuery:
+    """The query and filters as kb's parsed query, tag aliases resolved to tag names."""
+    f = params.filters
+    parsed = parse_query(params.q).with_filters(
+        parse_filters(
+            doc_type=list(f.get("type", ())),
+            region=list(f.get("region", ())),
+            year=list(f.get("year", ())),
+            tag=list(f.get("tag", ())),
+        )
+    )
+    if parsed.filters.tags:
+        with get_services().db.session() as session:
+            names = resolve_names(session, parsed.filters.tags)
+        parsed = replace(parsed, filters=replace(parsed.filters, tags=names))
+    return parsed
+
+
+def run_search(params: SearchParams) -> SearchResult:
+    """Search with ``params`` on the shared warm searcher."""
+    return (
+        get_services()
+        .searcher()
+        .search(parsed_query(params), page=params.page, per_page=params.per_page, sort=params.sort)
+    )
