@@ -1,7 +1,7 @@
 """The ``kb`` command line: a thin wrapper over kb's Python API.
 
 Commands live by family in ``documents`` (ingest, show, list), ``search`` (search,
-similar, index), ``tags`` and ``site`` (serve, users);
+similar, index), ``tags``, ``packs`` (course packs) and ``site`` (serve, users);
 ``common`` holds what they share.
 """
 
@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from kb.cli import documents, search, site, tags
+from kb.cli import documents, packs, search, site, tags
 from kb.config import SETTINGS, load_config
 from kb.errors import KBError
 
@@ -46,6 +46,7 @@ for command in (
     search.similar,
     search.index,
     tags.tags,
+    packs.pack,
     site.serve,
     site.users,
 ):

@@ -1,4 +1,4 @@
-"""SQLAlchemy 2 typed models: documents, passages, tags and their links, users."""
+"""SQLAlchemy 2 typed models: documents, passages, tags and their links, users, course packs."""
 
 from __future__ import annotations
 
@@ -229,3 +229,94 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(256))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
+
+class Pack(Base):
+    """A course pack (课程素材包): a trainer's cases grouped by theme, exported as a handout."""
+
+    __tablename__ = "packs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    """The trainer who made it; None for packs made from the command line."""
+    title: Mapped[str] = mapped_column(String(200))
+    audience: Mapped[str] = mapped_column(String(200), default="")
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    share_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    """Random token of the read-only link; None when the pack is not shared."""
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    owner: Mapped[User | None] = relationship()
+    sections: Mapped[list[PackSection]] = relationship(
+        back_populates="pack",
+        order_by="(PackSection.ordinal, PackSection.id)",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class PackSection(Base):
+    """A themed part of a pack (干部工作, 基层党建 …), in the order the trainer chose."""
+
+    __tablename__ = "pack_sections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pack_id: Mapped[int] = mapped_column(ForeignKey("packs.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    ordinal: Mapped[int] = mapped_column(Integer, default=0)
+
+    pack: Mapped[Pack] = relationship(back_populates="sections")
+    items: Mapped[list[PackItem]] = relationship(
+        back_populates="section",
+        order_by="(PackItem.ordinal, PackItem.id)",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class PackItem(Base):
+    """A whole document or one passage in a pack: a reference and a snapshot taken when added.
+
+    Exports use the snapshot, so later edits to the document never silently change a course;
+    the reference tells whether the source has changed or gone since.
+    """
+
+    __tablename__ = "pack_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_id: Mapped[int] = mapped_column(
+        ForeignKey("pack_sections.id", ondelete="CASCADE"), index=True
+    )
+    ordinal: Mapped[int] = mapped_column(Integer, default=0)
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"), index=True
+    )
+    passage_ordinal: Mapped[int | None] = mapped_column(Integer)
+    """The passage taken (``Passage.ordinal``); None for the whole document."""
+
+    title: Mapped[str] = mapped_column(String(500))
+    author: Mapped[str | None] = mapped_column(String(200))
+    region: Mapped[str | None] = mapped_column(String(64))
+    date: Mapped[dt.date | None] = mapped_column(Date)
+    year: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(1024))
+    doc_type: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    """The passage, or the document's cleaned text, when the item was added."""
+    text_hash: Mapped[str] = mapped_column(String(64))
+    approaches: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    """``[{"name", "definition"}]``: the approaches the text names, as the glossary had them."""
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    note: Mapped[str] = mapped_column(Text, default="")
+    """The trainer's note (按语)."""
+    questions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    """Discussion questions (思考题)."""
+
+    section: Mapped[PackSection] = relationship(back_populates="items")
+    document: Mapped[Document | None] = relationship()
