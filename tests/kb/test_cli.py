@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
 from kb.cli import main
 from tests.conftest import SEEDS_DIR, seed_path, seed_text
+from tests.kb.conftest import Runner
 
 SHOW_KEYS = {
     "id",
@@ -28,19 +28,6 @@ SHOW_KEYS = {
     "original",
     "warnings",
 }
-
-
-Runner = Callable[..., Result]
-
-
-@pytest.fixture
-def kb(database_url: str, tmp_path: Path) -> Runner:
-    env = {"KB_HOME": str(tmp_path / "home"), "KB_DATABASE_URL": database_url}
-
-    def run(*args: str) -> Result:
-        return CliRunner().invoke(main, list(args), env=env)
-
-    return run
 
 
 def test_ingest_json_reports_each_file(kb: Runner) -> None:

@@ -4,28 +4,17 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import docx
 import pytest
-from click.testing import CliRunner, Result
 
-from kb.cli import main
-from tests.conftest import SEEDS_DIR
-
-Runner = Callable[..., Result]
+from tests.kb.conftest import Runner, ingest_seeds
 
 
-@pytest.fixture
-def kb(database_url: str, tmp_path: Path) -> Runner:
-    env = {"KB_HOME": str(tmp_path / "home"), "KB_DATABASE_URL": database_url}
-
-    def run(*args: str) -> Result:
-        return CliRunner().invoke(main, list(args), env=env)
-
-    run("ingest", str(SEEDS_DIR))
-    return run
+@pytest.fixture(autouse=True)
+def _seeds(kb: Runner) -> None:
+    ingest_seeds(kb)
 
 
 @pytest.fixture

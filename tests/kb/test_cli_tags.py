@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from kb.cli import main
 from tests.conftest import SEEDS_DIR
+from tests.kb.conftest import Runner, ingest_seeds
 
-Runner = Callable[..., Result]
+
+@pytest.fixture(autouse=True)
+def _seeds(kb: Runner) -> None:
+    ingest_seeds(kb)
+
+
 DETAIL_KEYS = {"name", "kind", "aliases", "definition", "documents", "regions", "years"}
-
-
-@pytest.fixture
-def kb(database_url: str, tmp_path: Path) -> Runner:
-    env = {"KB_HOME": str(tmp_path / "home"), "KB_DATABASE_URL": database_url}
-
-    def run(*args: str) -> Result:
-        return CliRunner().invoke(main, list(args), env=env)
-
-    run("ingest", str(SEEDS_DIR))
-    return run
 
 
 def test_tags_list_by_kind(kb: Runner) -> None:
