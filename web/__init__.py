@@ -1,4 +1,4 @@
-"""Flask site: search, documents, approaches and demonstrations, editing, JSON API.
+"""Flask site: search, documents, approaches and demonstrations, editing, packs, JSON API.
 
 ``create_app(config=None)``: defaults from kb's settings (``KB_*`` environment), then
 ``config`` (tests pass ``KB_HOME``, ``KB_DATABASE_URL`` …). Each extension module has an
@@ -51,12 +51,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
     from web import auth, errors, services
-    from web.views import api, documents, edit, search, tags
+    from web.views import api, api_packs, documents, edit, pack_edit, packs, search, tags
 
     services.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
-    for blueprint in (search.bp, documents.bp, tags.bp, edit.bp, auth.bp, api.bp):
+    blueprints = (search.bp, documents.bp, tags.bp, edit.bp, packs.bp, pack_edit.bp, auth.bp)
+    for blueprint in (*blueprints, api.bp, api_packs.bp):
         app.register_blueprint(blueprint)
     app.jinja_env.globals.update(services.template_globals())
     return app

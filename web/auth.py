@@ -81,6 +81,7 @@ def init_app(app: Flask) -> None:
     def require_login_for_reading() -> ResponseReturnValue | None:
         if not app.config["KB_REQUIRE_LOGIN"] or current_user.is_authenticated:
             return None
-        if request.endpoint in {"auth.login", "static"}:
+        # a shared pack link is itself the permission to read that pack
+        if request.endpoint in {"auth.login", "static", "packs.shared", "packs.shared_export"}:
             return None
         return login_manager.unauthorized()

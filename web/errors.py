@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import Flask, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
@@ -10,9 +11,13 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from kb.errors import DocumentNotFound, IndexProblem, KBError, QuerySyntaxError
+from kb.packs import PackError
 from kb.tagging.store import TagError
 
 log = logging.getLogger(__name__)
+
+_PACK_NOT_FOUND = re.compile(r"^没有|中没有|无效或已被撤销")
+"""How kb.packs says a pack, section, item or share link does not exist."""
 
 TITLES = {
     400: "请求有误",
@@ -30,6 +35,8 @@ def status_for(error: KBError) -> int:
     if isinstance(error, DocumentNotFound):
         return 404
     if isinstance(error, TagError) and str(error).startswith("没有名为"):
+        return 404
+    if isinstance(error, PackError) and _PACK_NOT_FOUND.search(str(error)):
         return 404
     if isinstance(error, IndexProblem):
         return 503
