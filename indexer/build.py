@@ -1,15 +1,17 @@
 """Build and maintain the index from the database, the source of truth.
 
-``document_entries`` is pure: one record in, the Whoosh entries out. Only this module
+``document_entry`` is pure: one record in, its Whoosh entry out. Only this module
 and ``indexer.store`` touch a writer.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from indexer.analysis import jieba_tokenizer
 from indexer.normalize import normalize
 from indexer.store import IndexStore, committing
 from kb.db import repository
@@ -36,16 +38,13 @@ def residue(original: str, cleaned: str) -> str:
     )
 
 
-def document_entries(record: DocumentRecord) -> list[dict[str, object]]:
-    """Return the document entry and one entry per passage for ``record``."""
-    common: dict[str, object] = {
+def document_entry(record: DocumentRecord) -> dict[str, object]:
+    """Return the index entry of ``record``; its passages are stored in it for display."""
+    head = "\n".join(filter(None, [record.title, record.author, record.author_note]))
+    doc: dict[str, object] = {
         "doc_key": str(record.id),
         "doc_id": record.id,
         "canonical": record.canonical,
-    }
-    head = "\n".join(filter(None, [record.title, record.author, record.author_note]))
-    doc: dict[str, object] = {
-        **common,
         "entry": f"d:{record.id}",
         "kind": "doc",
         "head": head,
@@ -67,6 +66,7 @@ def document_entries(record: DocumentRecord) -> list[dict[str, object]]:
             "tags": [(t.name, t.kind) for t in record.live_tags],
             "updated": record.updated_at.isoformat(),
             "stamp": record.stamp,
+            "passages": [(p.ordinal, p.text) for p in record.passages],
         },
     }
     # Every sortable field gets a value ("" / 0 = none): a segment in which no entry had
@@ -74,19 +74,7 @@ def document_entries(record: DocumentRecord) -> list[dict[str, object]]:
     doc["region"] = record.region or ""
     doc["year"] = record.year or 0
     doc["date"] = int(record.date.strftime("%Y%m%d")) if record.date else 0
-    passages = [
-        {
-            **common,
-            "entry": f"p:{record.id}:{p.ordinal}",
-            "kind": "passage",
-            "ordinal": p.ordinal,
-            "words": p.text,
-            "chars": p.text,
-            "stored": {"text": p.text, "ordinal": p.ordinal},
-        }
-        for p in record.passages
-    ]
-    return [doc, *passages]
+    return doc
 
 
 @dataclass
@@ -106,14 +94,37 @@ def rebuild(db: Database, store: IndexStore) -> UpdateReport:
         return _rebuild_locked(db, store)
 
 
+PARALLEL_FROM = 500
+"""Documents from which a rebuild indexes in one process per core (fewer: not worth it)."""
+
+
+def build_options(documents: int, cores: int | None = None) -> dict[str, object]:
+    """Writer options for indexing ``documents`` at once.
+
+    From :data:`PARALLEL_FROM` documents Whoosh's multiprocessing writer analyses them in
+    one process per core (jieba is loaded before the processes fork, so each has it
+    without reloading) and keeps one segment per process instead of merging them.
+
+    >>> build_options(10), build_options(10_000, cores=2)
+    ({}, {'procs': 2, 'multisegment': True, 'limitmb': 256})
+    """
+    cores = cores or os.cpu_count() or 1
+    if documents < PARALLEL_FROM or cores < 2:
+        return {}
+    return {"procs": min(cores, 8), "multisegment": True, "limitmb": 256}
+
+
 def _rebuild_locked(db: Database, store: IndexStore) -> UpdateReport:
     path, ix = store.new_generation()
     report = UpdateReport(rebuilt=True)
+    with db.session() as session:
+        options = build_options(repository.count_documents(session))
+    if options:
+        jieba_tokenizer()  # load it once, before Whoosh forks its writer processes
     try:
-        with committing(ix) as writer, db.session() as session:
+        with committing(ix, **options) as writer, db.session() as session:
             for record in repository.document_records(session):
-                for entry in document_entries(record):
-                    writer.add_document(**entry)
+                writer.add_document(**document_entry(record))
                 report.added.append(record.id)
     finally:
         ix.close()
@@ -173,8 +184,7 @@ def update(db: Database, store: IndexStore, ids: Iterable[int] | None = None) ->
                         report.updated.append(record.id)
                     else:
                         report.added.append(record.id)
-                    for entry in document_entries(record):
-                        writer.add_document(**entry)
+                    writer.add_document(**document_entry(record))
         finally:
             ix.close()
         return report
@@ -215,4 +225,4 @@ def check(db: Database, store: IndexStore) -> DriftReport:
     return report
 
 
-__all__ = ["DriftReport", "UpdateReport", "check", "document_entries", "rebuild", "update"]
+__all__ = ["DriftReport", "UpdateReport", "check", "document_entry", "rebuild", "update"]

@@ -15,13 +15,14 @@ contain them through a synonym or variant, then loose matches; BM25F orders each
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from itertools import combinations
 
-from whoosh.query import And, AndNot, Every, NumericRange, Or, Phrase, Query, Term
+from whoosh.query import And, AndNot, Every, NumericRange, Or, Phrase, Prefix, Query, Term
 
-from indexer.analysis import char_spans, search_subwords, segment_query
+from indexer.analysis import GRAM_JOINER, char_spans, search_subwords, segment_query
 from indexer.build import tag_key
 from indexer.query import Clause, Filters, ParsedQuery
 from indexer.synonyms import Synonyms
@@ -37,7 +38,6 @@ LOOSE_SHARE = 0.6
 MAX_LOOSE_WORDS = 8
 """Longer queries keep their first eight content words (C(8, 5) = 56 combinations)."""
 DOC = Term("kind", "doc")
-PASSAGE = Term("kind", "passage")
 
 
 @dataclass(frozen=True)
@@ -47,9 +47,8 @@ class CompiledQuery:
     match: Query
     """What a document must match, filters included."""
     tiers: tuple[Query, ...]
-    """Queries whose matches rank first, in order (exact; exact or variant)."""
-    passages: Query | None
-    """What marks a passage as relevant (any clause, loose), without the kind/doc terms."""
+    """Queries whose matches rank first, in order (exact; exact or variant, when the
+    query has variants)."""
     needles: tuple[str, ...]
     """Normalized strings to mark in the shown text."""
     has_text: bool
@@ -57,9 +56,16 @@ class CompiledQuery:
 
 
 def char_phrase(field: str, text: str, boost: float = 1.0) -> Query:
-    """Match ``text`` as a sequence of characters in ``field``.
+    """Match ``text`` as a sequence of characters in ``field`` (a ``chars`` field).
 
-    Punctuation inside ``text`` splits it into pieces that must all occur.
+    Punctuation inside ``text`` splits it into pieces that must all occur. A piece of
+    several units is the phrase of its pairs (two units: one term); a single unit is the
+    unit ending a run or any pair it starts.
+
+    >>> char_phrase("chars", "组工干部")
+    Phrase('chars', ['组 工', '工 干', '干 部'], slop=1, boost=1.000000)
+    >>> char_phrase("chars", "考")
+    Or([Term('chars', '考'), Prefix('chars', '考 ')])
     """
     pieces: list[list[str]] = [[]]
     last = None
@@ -68,12 +74,17 @@ def char_phrase(field: str, text: str, boost: float = 1.0) -> Query:
             pieces.append([])
         pieces[-1].append(unit)
         last = offset
-    queries: list[Query] = [
-        Term(field, units[0], boost=boost) if len(units) == 1 else Phrase(field, units, boost=boost)
-        for units in pieces
-        if units
-    ]
+    queries = [_units_query(field, units, boost) for units in pieces if units]
     return queries[0] if len(queries) == 1 else And(queries, boost=boost)
+
+
+def _units_query(field: str, units: list[str], boost: float) -> Query:
+    if len(units) == 1:
+        return Or([Term(field, units[0]), Prefix(field, units[0] + GRAM_JOINER)], boost=boost)
+    pairs = [f"{a}{GRAM_JOINER}{b}" for a, b in itertools.pairwise(units)]
+    return (
+        Term(field, pairs[0], boost=boost) if len(pairs) == 1 else Phrase(field, pairs, boost=boost)
+    )
 
 
 def exact(text: str, boost: float = 1.0) -> Query:
@@ -182,14 +193,12 @@ def compile_query(parsed: ParsedQuery, synonyms: Synonyms) -> CompiledQuery:
     matches: list[Query] = []
     stricts: list[Query] = []
     relaxeds: list[Query] = []
-    passage_parts: list[Query] = []
     needles: list[str] = []
     for group in parsed.groups:
         compiled = [clause_query(c, synonyms) for c in group]
         matches.append(_any(q for q, _, _ in compiled))
         stricts.append(_any(s for _, s, _ in compiled))
         relaxeds.append(_any(r for _, _, r in compiled))
-        passage_parts.extend(q for q, _, _ in compiled)
         for clause in group:
             needles.extend(clause_needles(clause, synonyms))
 
@@ -204,11 +213,13 @@ def compile_query(parsed: ParsedQuery, synonyms: Synonyms) -> CompiledQuery:
         match = AndNot(match, Or([exact(c.text) for c in parsed.excluded]))
     tiers: tuple[Query, ...] = ()
     if matches:
-        tiers = (And([*restrict, *stricts]), And([*restrict, *relaxeds]))
+        exact_tier = And([*restrict, *stricts])
+        relaxed_tier = And([*restrict, *relaxeds])
+        # without synonyms or variants the second tier is the first: search it once
+        tiers = (exact_tier,) if relaxed_tier == exact_tier else (exact_tier, relaxed_tier)
     return CompiledQuery(
         match=match,
         tiers=tiers,
-        passages=_any(passage_parts) if passage_parts else None,
         needles=tuple(dict.fromkeys(needles)),
         has_text=bool(matches),
     )

@@ -1,13 +1,14 @@
-"""Mark the characters of the original text that match the query.
+"""Choose a hit's passages and mark the characters of the original text that match.
 
 Matching runs on the normalized text (simplified, half-width, lower case), which has the
 same length as the original, so a match at ``[i, j)`` marks original characters
-``[i, j)`` — traditional text gets its own characters marked, never re-segmented.
+``[i, j)`` — traditional text gets its own characters marked, never re-segmented. The
+same string search picks the passages to show, so showing a hit costs no index search.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from html import escape
 
 from indexer.normalize import normalize
@@ -58,3 +59,35 @@ def highlight(original: str, needles: Iterable[str]) -> str:
     '<mark>基層黨建</mark>工作'
     """
     return mark_html(original, match_spans(normalize(original), needles))
+
+
+def best_passages(
+    passages: Iterable[tuple[int, str]], needles: Sequence[str], *, limit: int
+) -> list[tuple[int, str]]:
+    """Return up to ``limit`` passages as ``(ordinal, html)``, those matching most first.
+
+    A passage scores the total length of the distinct needles it contains, then the
+    number of characters marked; ties go to the earlier passage. When none matches, the
+    first passage is returned unmarked.
+
+    >>> best_passages([(0, "导语"), (1, "党建"), (2, "基層黨建")], ["基层党建", "党建"], limit=2)
+    [(2, '<mark>基層黨建</mark>'), (1, '<mark>党建</mark>')]
+    >>> best_passages([(0, "导语"), (1, "正文")], ["党建"], limit=2)
+    [(0, '导语')]
+    """
+    wanted = [n for n in dict.fromkeys(needles) if n]
+    scored: list[tuple[tuple[int, int, int], str, list[tuple[int, int]]]] = []
+    first: tuple[int, str] | None = None
+    for ordinal, text in passages:
+        if first is None or ordinal < first[0]:
+            first = (ordinal, text)
+        normalized = normalize(text)
+        found = [n for n in wanted if n in normalized]
+        if found:
+            spans = match_spans(normalized, found)
+            covered = sum(end - start for start, end in spans)
+            scored.append(((-sum(map(len, found)), -covered, ordinal), text, spans))
+    if not scored:
+        return [] if first is None else [(first[0], mark_html(first[1], []))]
+    scored.sort(key=lambda item: item[0])
+    return [(key[2], mark_html(text, spans)) for key, text, spans in scored[:limit]]

@@ -1,11 +1,11 @@
-"""The Whoosh schema: one entry per document plus one per passage.
+"""The Whoosh schema: one entry per document.
 
-Document entries (``kind=doc``) carry the whole cleaned text, the head (title, author and
+Each entry (``kind=doc``) carries the whole cleaned text, the head (title, author and
 author note — lines cleaning moved out of the text), the rest of the original (site
-furniture cleaning dropped, still findable) and the facet fields; matching,
-ranking, totals and facets run on them. Passage entries
-(``kind=passage``) carry one passage each with its document's id and ordinal; they pick
-the best passages to show for a hit and store the passage text for highlighting.
+furniture cleaning dropped, still findable) and the facet fields; matching, ranking,
+totals and facets run on them. The passages are only stored (ordinal and text): the
+searcher picks the ones to show by finding the query's strings in them
+(:func:`indexer.highlight.best_passages`), so they are not indexed a second time.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from indexer.analysis import char_analyzer, word_analyzer
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bump whenever fields change; an index with another version is rebuilt."""
 
 HEAD_BOOST = 3.0
@@ -31,7 +31,6 @@ def build_schema() -> Schema:
         doc_key=ID,
         doc_id=NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
         canonical=NUMERIC(int, bits=32, sortable=True, signed=False),
-        ordinal=NUMERIC(int, bits=32, stored=True, signed=False),
         head=TEXT(analyzer=words, phrase=True, field_boost=HEAD_BOOST),
         head_chars=TEXT(analyzer=chars, phrase=True, field_boost=HEAD_BOOST),
         rest_chars=TEXT(analyzer=chars, phrase=True),
@@ -41,6 +40,6 @@ def build_schema() -> Schema:
         region=ID(sortable=True),
         year=NUMERIC(int, bits=32, sortable=True, signed=False),
         date=NUMERIC(int, bits=32, sortable=True, signed=False),
-        tags=KEYWORD(commas=True),
+        tags=KEYWORD(commas=True, sortable=True),  # sortable: a column the DocTable reads
         stored=STORED,
     )

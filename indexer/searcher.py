@@ -7,14 +7,16 @@ One ``Searcher`` per process (or per web worker) keeps a Whoosh searcher and its
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import Counter
 from pathlib import Path
 
-from whoosh.query import And, Or, Query, Term
+from whoosh.index import FileIndex
+from whoosh.query import And, Or, Term
 from whoosh.searching import Searcher as WhooshSearcher
 
-from indexer.compile import DOC, PASSAGE, STOP_WORDS, CompiledQuery, compile_query
-from indexer.highlight import highlight
+from indexer.compile import DOC, STOP_WORDS, CompiledQuery, compile_query
+from indexer.highlight import best_passages
 from indexer.query import ParsedQuery
 from indexer.results import Facets, Hit, PassageHit, SearchResult
 from indexer.store import IndexStore
@@ -31,6 +33,21 @@ PASSAGES_PER_HIT = 2
 MAX_PER_PAGE = 100
 
 
+class _OpenIndex:
+    """The open Whoosh index and searcher of a :class:`Searcher`."""
+
+    def __init__(self) -> None:
+        self.ix: FileIndex | None = None
+        self.searcher: WhooshSearcher | None = None
+
+    def close(self) -> None:
+        if self.searcher is not None:
+            self.searcher.close()
+        if self.ix is not None:
+            self.ix.close()
+        self.searcher, self.ix = None, None
+
+
 class Searcher:
     """A warm searcher over one index folder."""
 
@@ -39,8 +56,10 @@ class Searcher:
         self.synonyms = synonyms if synonyms is not None else load_synonyms()
         self._lock = threading.RLock()
         self._generation: Path | None = None
-        self._ix = None
-        self._searcher: WhooshSearcher | None = None
+        self._open = _OpenIndex()
+        # a Searcher dropped without close() (an app discarded by a test) still closes
+        # its index files, which Whoosh keeps open for as long as a reader lives
+        weakref.finalize(self, self._open.close)
         self._table: DocTable | None = None
         self.refresh()
 
@@ -49,25 +68,23 @@ class Searcher:
         """Pick up a new generation or newly committed segments."""
         with self._lock:
             current = self.store.current_dir()
-            if self._searcher is not None and current == self._generation:
-                if self._searcher.up_to_date():
+            opened = self._open
+            if opened.searcher is not None and current == self._generation:
+                if opened.searcher.up_to_date():
                     return
-                self._searcher = self._searcher.refresh()
+                opened.searcher = opened.searcher.refresh()
                 self._table = None
                 return
             self.close()
-            self._ix = self.store.open()
+            opened.ix = self.store.open()
             self._generation = current
-            self._searcher = self._ix.searcher()
+            opened.searcher = opened.ix.searcher()
             self._table = None
 
     def close(self) -> None:
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-            if self._ix is not None:
-                self._ix.close()
-            self._searcher, self._ix, self._table = None, None, None
+            self._open.close()
+            self._table = None
 
     def __enter__(self) -> Searcher:
         return self
@@ -77,8 +94,8 @@ class Searcher:
 
     @property
     def _s(self) -> WhooshSearcher:
-        assert self._searcher is not None
-        return self._searcher
+        assert self._open.searcher is not None
+        return self._open.searcher
 
     @property
     def table(self) -> DocTable:
@@ -118,6 +135,13 @@ class Searcher:
             facets=facets,
             suggestion=suggestion,
         )
+
+    def matching_ids(self, parsed: ParsedQuery) -> list[int]:
+        """Ids of every document ``parsed`` finds, best first, copies folded (exports)."""
+        with self._lock:
+            ranked, _ = self._rank(compile_query(parsed, self.synonyms), "relevance")
+            table = self.table
+            return [table.doc_id[docnum] for docnum, _ in ranked]
 
     def _rank(self, compiled: CompiledQuery, sort: str) -> tuple[list[tuple[int, float]], int]:
         """All matching document entries, best first, one per group of copies.
@@ -185,25 +209,13 @@ class Searcher:
             date=stored["date"],
             author=stored["author"],
             tags=tuple((name, kind) for name, kind in stored["tags"]),
-            passages=self._passages(doc_id, compiled.passages, compiled.needles),
+            passages=tuple(
+                PassageHit(ordinal, html)
+                for ordinal, html in best_passages(
+                    stored["passages"], compiled.needles, limit=PASSAGES_PER_HIT
+                )
+            ),
             also_at=tuple(self._s.stored_fields(d)["stored"]["source"] for d in copies),
-        )
-
-    def _passages(
-        self, doc_id: int, relevant: Query | None, needles: tuple[str, ...]
-    ) -> tuple[PassageHit, ...]:
-        """The document's best passages for the query (its opening one when none match)."""
-        own = And([PASSAGE, Term("doc_key", str(doc_id))])
-        found: list[dict[str, object]] = []
-        if relevant is not None:
-            results = self._s.search(And([own, relevant]), limit=PASSAGES_PER_HIT)
-            found = [hit["stored"] for hit in results]
-        if not found:
-            first = self._s.search(own, limit=1, sortedby="ordinal")
-            found = [hit["stored"] for hit in first]
-        return tuple(
-            PassageHit(ordinal=int(p["ordinal"]), html=highlight(str(p["text"]), needles))
-            for p in found
         )
 
     def _suggest(self, parsed: ParsedQuery) -> str | None:
@@ -232,10 +244,8 @@ class Searcher:
             if doc_id not in table.docnum_of:
                 raise DocumentNotFound(f"索引中没有编号为 {doc_id} 的文档")
             own_group = table.canonical[table.docnum_of[doc_id]]
-            passages = self._s.search(
-                And([PASSAGE, Term("doc_key", str(doc_id))]), limit=None, sortedby="ordinal"
-            )
-            text = "\n".join(str(hit["stored"]["text"]) for hit in passages)
+            stored = self._s.stored_fields(table.docnum_of[doc_id])["stored"]
+            text = "\n".join(text for _, text in stored["passages"])
             terms = self._s.key_terms_from_text("words", text, numterms=30)
             terms = [(t, w) for t, w in terms if len(t) > 1 and t not in GENERIC_WORDS][:15]
             if not terms:
@@ -244,7 +254,6 @@ class Searcher:
             compiled = CompiledQuery(
                 match=query,
                 tiers=(),
-                passages=Or([Term("words", t) for t, _ in terms]),
                 needles=tuple(t for t, _ in terms),
                 has_text=True,
             )

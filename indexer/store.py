@@ -139,7 +139,13 @@ class IndexStore:
 
 @contextmanager
 def committing(ix: FileIndex, **writer_options: object) -> Iterator[SegmentWriter]:
-    """Open a writer that commits on success and cancels, then re-raises, on error."""
+    """Open a writer that commits on success and cancels, then re-raises, on error.
+
+    Segments are written as separate files, not one compound file: Whoosh reads a
+    compound segment by copying each of its parts into memory (``BufferFile`` wraps the
+    map in a ``BytesIO``), so a reader would hold the whole index in RAM twice over.
+    """
+    writer_options.setdefault("compound", False)
     writer = ix.writer(timeout=WRITE_TIMEOUT, delay=0.25, **writer_options)
     try:
         yield writer

@@ -1,7 +1,7 @@
 """Per-reader arrays over document entries: facets and folding without stored fields.
 
-Built once per index reader from sortable columns and the tag postings, so counting
-facets over a whole result set never reads stored documents.
+Built once per index reader from its sortable columns — each read whole, in docnum
+order — so counting facets over a whole result set never reads stored documents.
 """
 
 from __future__ import annotations
@@ -36,10 +36,8 @@ class DocTable:
     def build(cls, searcher: WhooshSearcher) -> DocTable:
         reader = searcher.reader()
         table = cls()
-        columns = {
-            name: reader.column_reader(name)
-            for name in ("doc_id", "canonical", "doc_type", "region", "year", "date")
-        }
+        names = ("doc_id", "canonical", "doc_type", "region", "year", "date", "tags")
+        columns = {name: list(reader.column_reader(name)) for name in names}
         groups: dict[int, list[int]] = defaultdict(list)
         for docnum in searcher.document_numbers(kind="doc"):
             doc_id = int(columns["doc_id"][docnum])
@@ -56,11 +54,22 @@ class DocTable:
             date = columns["date"][docnum]
             table.date[docnum] = 0 if not date or date == MISSING else int(date)
             groups[canonical].append(docnum)
+            if tags := _tag_pairs(columns["tags"][docnum]):
+                table.tags[docnum] = tags
         table.group = dict(groups)
-        if "tags" in reader.indexed_field_names():
-            for term in reader.lexicon("tags"):
-                kind, _, name = term.decode("utf-8").partition(":")
-                for docnum in reader.postings("tags", term).all_ids():
-                    if not reader.is_deleted(docnum) and docnum in table.doc_id:
-                        table.tags.setdefault(docnum, []).append((kind, name))
         return table
+
+
+def _tag_pairs(value: bytes | str) -> list[tuple[str, str]]:
+    """The (kind, name) pairs of a ``tags`` column value, as the KEYWORD field splits it.
+
+    >>> _tag_pairs("approach:公信组工, topic:x".encode())
+    [('approach', '公信组工'), ('topic', 'x')]
+    """
+    text = value.decode("utf-8") if isinstance(value, bytes) else value
+    pairs = []
+    for key in text.split(","):
+        kind, _, name = key.strip().partition(":")
+        if name:
+            pairs.append((kind, name))
+    return pairs

@@ -14,7 +14,6 @@ import struct
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash
 
 from kb.script import to_simplified
 
@@ -62,6 +61,9 @@ def _shingles(normalized: str) -> list[bytes]:
 
 def fingerprint(text: str) -> Fingerprint:
     """Compute the MinHash signature and band hashes of ``text``."""
+    # imported here: datasketch pulls in scipy (~0.7 s), which searching never needs
+    from datasketch import MinHash
+
     minhash = MinHash(num_perm=NUM_PERM, seed=_SEED)
     minhash.update_batch(_shingles(normalize_for_matching(text)))
     values = minhash.hashvalues.astype(np.uint64)

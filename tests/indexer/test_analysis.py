@@ -19,6 +19,7 @@ from whoosh.searching import Searcher
 import indexer.normalize
 from indexer import analysis
 from indexer.analysis import (
+    GRAM_JOINER,
     CharTokenizer,
     WordTokenizer,
     char_analyzer,
@@ -30,6 +31,7 @@ from indexer.analysis import (
     userdict_path,
     word_analyzer,
 )
+from indexer.compile import char_phrase
 from indexer.normalize import RUN_RE, normalize
 from kb.script import to_simplified
 from tests.conftest import seed_text
@@ -176,13 +178,20 @@ def test_search_subwords() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("組工干部", [("组", 0), ("工", 1), ("干", 2), ("部", 3)]),
-        ("黨建。工作", [("党", 0), ("建", 1), ("工", 3), ("作", 4)]),
-        ("黨建“達標工程”", [("党", 0), ("建", 1), ("达", 3), ("标", 4), ("工", 5), ("程", 6)]),
-        ("基層\n黨建", [("基", 0), ("层", 1), ("党", 2), ("建", 3)]),
-        ("年輕干部 100名", [("年", 0), ("轻", 1), ("干", 2), ("部", 3), ("100", 4), ("名", 5)]),
-        ("“互聯網+”和", [("互", 0), ("联", 1), ("网", 2), ("和", 4)]),
-        ("Post By:2018", [("post", 0), ("by", 1), ("2018", 3)]),
+        ("組工干部", [("组 工", 0), ("工 干", 1), ("干 部", 2), ("部", 3)]),
+        ("黨建。工作", [("党 建", 0), ("建", 1), ("工 作", 3), ("作", 4)]),
+        (
+            "黨建“達標工程”",
+            [("党 建", 0), ("建", 1), ("达 标", 3), ("标 工", 4), ("工 程", 5), ("程", 6)],
+        ),
+        ("基層\n黨建", [("基 层", 0), ("层 党", 1), ("党 建", 2), ("建", 3)]),
+        (
+            "年輕干部 100名",
+            [("年 轻", 0), ("轻 干", 1), ("干 部", 2), ("部 100", 3), ("100 名", 4), ("名", 5)],
+        ),
+        ("“互聯網+”和", [("互 联", 0), ("联 网", 1), ("网", 2), ("和", 4)]),
+        ("Post By:2018", [("post by", 0), ("by", 1), ("2018", 3)]),
+        ("考", [("考", 0)]),
     ],
 )
 def test_char_tokens(text: str, expected: list[tuple[str, int]]) -> None:
@@ -197,9 +206,12 @@ def test_char_tokens_cover_every_cjk_character_of_a_seed(number: int) -> None:
         for t in char_analyzer()(text, positions=True, chars=True)
     ]
     cjk = "".join(m.group(1) for m in RUN_RE.finditer(normalize(text)) if m.group(1))
-    assert "".join(tok for tok, *_ in tokens if len(tok) == 1 and tok in cjk) == cjk
+    firsts = (tok.split(GRAM_JOINER)[0] for tok, *_ in tokens)  # one token starts at each unit
+    assert "".join(unit for unit in firsts if len(unit) == 1 and unit in cjk) == cjk
     for token, _, start, end in tokens:
-        assert normalize(text[start:end]) == token
+        first, _, second = token.partition(GRAM_JOINER)
+        original = normalize(text[start:end])
+        assert original.startswith(first) and original.endswith(second)
     positions = [pos for _, pos, _, _ in tokens]
     assert all(a < b for a, b in itertools.pairwise(positions))
 
@@ -224,9 +236,9 @@ KEYWORDS = {
         (
             char_analyzer,
             [
-                ("党", 10, 100, 101, "黨"),
+                ("党 建", 10, 100, 102, "黨建"),
                 ("建", 11, 101, 102, "建"),
-                ("组", 13, 103, 104, "組"),
+                ("组 工", 13, 103, 105, "組工"),
                 ("工", 14, 104, 105, "工"),
             ],
         ),
@@ -319,14 +331,12 @@ def test_char_phrase_finds_exactly_the_paragraphs_containing_it(
 ) -> None:
     expected = _containing(paragraphs, normalize(term))
     assert bool(expected) is present
-    units = [t.text for t in char_analyzer()(term)]
-    q = query.Phrase("chars", units) if len(units) > 1 else query.Term("chars", units[0])
-    assert _found(searcher, q) == expected
+    assert _found(searcher, char_phrase("chars", normalize(term))) == expected
 
 
 def test_phrase_does_not_cross_punctuation(searcher: Searcher, paragraphs: dict[str, str]) -> None:
     assert _containing(paragraphs, "展。即墨")
-    assert _found(searcher, query.Phrase("chars", ["展", "即"])) == set()
+    assert _found(searcher, char_phrase("chars", "展即")) == set()
 
 
 def test_word_phrase_uses_word_positions(searcher: Searcher, paragraphs: dict[str, str]) -> None:

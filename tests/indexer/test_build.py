@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete
 
-from indexer.build import check, document_entries, rebuild, update
+from indexer import build
+from indexer.build import build_options, check, document_entry, rebuild, update
 from indexer.query import parse_query
 from indexer.searcher import Searcher
 from indexer.store import IndexStore
@@ -27,16 +28,18 @@ from tests.indexer.conftest import make_index
 MAX = 20 * 1024 * 1024
 
 
-def test_document_entries_are_one_document_and_one_per_passage(db: Database) -> None:
+def test_a_document_is_one_entry_that_stores_its_passages(db: Database) -> None:
     (result,) = ingest_paths(db, [seed_path(4)], max_bytes=MAX)
     with db.session() as session:
         (record,) = repository.document_records(session, [result.id])
-    entries = document_entries(record)
-    assert entries[0]["kind"] == "doc" and entries[0]["entry"] == f"d:{record.id}"
-    assert [e["ordinal"] for e in entries[1:]] == [p.ordinal for p in record.passages]
-    assert "劉漢征" in str(entries[0]["head"])  # the byline stays findable
-    assert "責編" in str(entries[0]["rest_chars"])  # so does dropped site furniture
-    assert "責編" not in str(entries[0]["chars"])
+    entry = document_entry(record)
+    assert entry["kind"] == "doc" and entry["entry"] == f"d:{record.id}"
+    stored = entry["stored"]
+    assert isinstance(stored, dict)
+    assert stored["passages"] == [(p.ordinal, p.text) for p in record.passages]
+    assert "劉漢征" in str(entry["head"])  # the byline stays findable
+    assert "責編" in str(entry["rest_chars"])  # so does dropped site furniture
+    assert "責編" not in str(entry["chars"])
 
 
 def test_a_near_duplicate_is_folded_into_its_original(tmp_path: Path) -> None:
@@ -182,6 +185,43 @@ def test_a_segment_of_documents_without_region_or_date_stays_searchable(tmp_path
     searcher.refresh()
     found = searcher.search(parse_query("干部"))
     assert found.total == 2 and found.facets.region == {"濮阳": 1}
-    assert Searcher(store).search(parse_query('"三联三带"')).total == 1
+    with Searcher(store) as fresh:
+        assert fresh.search(parse_query('"三联三带"')).total == 1
     searcher.close()
+    db.dispose()
+
+
+@pytest.mark.parametrize(
+    ("documents", "cores", "options"),
+    [
+        (10, 8, {}),  # a handful: one process is quicker than starting others
+        (10_000, 1, {}),
+        (10_000, 2, {"procs": 2, "multisegment": True, "limitmb": 256}),
+        (10_000, 32, {"procs": 8, "multisegment": True, "limitmb": 256}),
+    ],
+)
+def test_large_rebuilds_index_in_one_process_per_core(
+    documents: int, cores: int, options: dict[str, object]
+) -> None:
+    assert build_options(documents, cores) == options
+
+
+def test_a_parallel_rebuild_finds_what_a_serial_one_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, store = make_index(tmp_path, seed_path(0), seed_path(2), seed_path(4))
+    queries = ["组工", '"基层党建"', "一定两评三公开", "type:case", "干部 year:2016"]
+
+    def results() -> list[tuple[int, list[int], dict[str, object]]]:
+        with Searcher(store) as searcher:
+            found = [searcher.search(parse_query(q)) for q in queries]
+        return [(r.total, [h.id for h in r.hits], r.facets.to_json()) for r in found]
+
+    serial = results()
+    parallel = {"procs": 2, "multisegment": True, "batchsize": 1}
+    monkeypatch.setattr(build, "build_options", lambda documents: parallel)
+    rebuild(db, store)
+    current = store.current_dir()
+    assert current is not None and len(list(current.glob("*.trm"))) >= 2  # one segment per process
+    assert results() == serial
     db.dispose()
