@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 KB_HOME ?= instance
 export KB_HOME
 
-.PHONY: run test format install load clean reset
+.PHONY: run test format install load clean reset bench
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+# Benchmarks (bench/README.md); never part of `make test`. wrk comes from Debian.
+bench: install
+	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	BENCH_SIZES=$${BENCH_SIZES:-1000,10000} $(BIN)/python -m bench.run
 
 format: install
 	$(BIN)/ruff format .
