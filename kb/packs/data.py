@@ -51,19 +51,14 @@ class ItemView:
     @property
     def citation(self) -> str:
         """Where the text comes from, passage included."""
-        return format_citation(
-            title=self.title,
-            author=self.author,
-            region=self.region,
-            date=self.date,
-            year=self.year,
-            source=self.source,
-            passage=self.passage,
-        )
+        return self._cite(self.passage)
 
     @property
     def document_citation(self) -> str:
         """Where the document comes from, without the passage: the appendix's entry."""
+        return self._cite(None)
+
+    def _cite(self, passage: int | None) -> str:
         return format_citation(
             title=self.title,
             author=self.author,
@@ -71,6 +66,7 @@ class ItemView:
             date=self.date,
             year=self.year,
             source=self.source,
+            passage=passage,
         )
 
 
