@@ -55,6 +55,9 @@ class Facets:
     year: dict[str, int] = field(default_factory=dict)
     tag: dict[str, dict[str, int]] = field(default_factory=dict)
     """Tag counts by kind: ``{"approach": {"一定两评三公开": 1}, …}``."""
+    omitted: dict[str, int] = field(default_factory=dict)
+    """How many further values a long facet has beyond those listed (most common first):
+    ``{"region": 120, "approach": 3}``; facets with none are left out."""
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -62,6 +65,7 @@ class Facets:
             "region": self.region,
             "year": self.year,
             "tag": self.tag,
+            "omitted": self.omitted,
         }
 
 

@@ -8,21 +8,22 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections import Counter
 from pathlib import Path
 
+import numpy as np
 from whoosh.index import FileIndex
 from whoosh.query import And, Or, Term
 from whoosh.searching import Searcher as WhooshSearcher
 
 from indexer.compile import DOC, STOP_WORDS, CompiledQuery, compile_query
+from indexer.evaluate import Evaluator
 from indexer.highlight import best_passages
+from indexer.postings import PostingsCache
 from indexer.query import ParsedQuery
 from indexer.results import Facets, Hit, PassageHit, SearchResult
 from indexer.store import IndexStore
 from indexer.synonyms import Synonyms, load_synonyms
 from indexer.table import DocTable
-from kb.db.models import TAG_KINDS
 from kb.errors import DocumentNotFound, QuerySyntaxError
 
 SORTS = ("relevance", "date")
@@ -30,6 +31,9 @@ _GENERIC = "进行 情况 问题 工作 方面 通过 同时 开展 加强 推�
 GENERIC_WORDS = STOP_WORDS | frozenset(_GENERIC.split())
 """Words too common in organization-work prose to say what a document is about."""
 PASSAGES_PER_HIT = 2
+FACET_VALUES = 50
+"""Values listed per facet (regions, each tag kind), most common first; the rest are
+counted in ``Facets.omitted``."""
 MAX_PER_PAGE = 100
 
 
@@ -61,6 +65,7 @@ class Searcher:
         # its index files, which Whoosh keeps open for as long as a reader lives
         weakref.finalize(self, self._open.close)
         self._table: DocTable | None = None
+        self._postings: PostingsCache | None = None
         self.refresh()
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -73,18 +78,18 @@ class Searcher:
                 if opened.searcher.up_to_date():
                     return
                 opened.searcher = opened.searcher.refresh()
-                self._table = None
+                self._table, self._postings = None, None
                 return
             self.close()
             opened.ix = self.store.open()
             self._generation = current
             opened.searcher = opened.ix.searcher()
-            self._table = None
+            self._table, self._postings = None, None
 
     def close(self) -> None:
         with self._lock:
             self._open.close()
-            self._table = None
+            self._table, self._postings = None, None
 
     def __enter__(self) -> Searcher:
         return self
@@ -99,9 +104,15 @@ class Searcher:
 
     @property
     def table(self) -> DocTable:
+        """The current reader's document arrays (and a fresh postings cache with them)."""
         if self._table is None:
-            self._table = DocTable.build(self._s)
+            reader = self._s.reader()
+            self._table = DocTable.build(reader, self._scored_fields())
+            self._postings = PostingsCache(reader, self._table.live)
         return self._table
+
+    def _scored_fields(self) -> list[str]:
+        return [name for name, field in self._s.schema.items() if field.scorable]
 
     # -- search ------------------------------------------------------------------------
     def search(
@@ -119,16 +130,19 @@ class Searcher:
             raise QuerySyntaxError(f"页码应从 1 开始，每页 1–{MAX_PER_PAGE} 条")
         with self._lock:
             compiled = compile_query(parsed, self.synonyms)
-            ranked, exact_hits = self._rank(compiled, sort)
-            facets = self._facets(d for d, _ in ranked)
-            window = ranked[(page - 1) * per_page : page * per_page]
-            hits = tuple(self._hit(docnum, score, compiled) for docnum, score in window)
+            docs, scores, exact_hits = self._rank(compiled, sort)
+            facets = self._facets(docs)
+            window = slice((page - 1) * per_page, page * per_page)
+            hits = tuple(
+                self._hit(int(docnum), float(score), compiled)
+                for docnum, score in zip(docs[window], scores[window], strict=True)
+            )
             suggestion = None
             if compiled.has_text and not exact_hits:
                 suggestion = self._suggest(parsed)
         return SearchResult(
             query=parsed.text,
-            total=len(ranked),
+            total=len(docs),
             page=page,
             per_page=per_page,
             hits=hits,
@@ -139,67 +153,56 @@ class Searcher:
     def matching_ids(self, parsed: ParsedQuery) -> list[int]:
         """Ids of every document ``parsed`` finds, best first, copies folded (exports)."""
         with self._lock:
-            ranked, _ = self._rank(compile_query(parsed, self.synonyms), "relevance")
-            table = self.table
-            return [table.doc_id[docnum] for docnum, _ in ranked]
+            docs, _, _ = self._rank(compile_query(parsed, self.synonyms), "relevance")
+            return [int(doc_id) for doc_id in self.table.doc_id[docs]]
 
-    def _rank(self, compiled: CompiledQuery, sort: str) -> tuple[list[tuple[int, float]], int]:
-        """All matching document entries, best first, one per group of copies.
+    def _rank(self, compiled: CompiledQuery, sort: str) -> tuple[np.ndarray, np.ndarray, int]:
+        """Every matching document entry, best first, one per group of copies.
 
-        The second value counts the entries in the first tier (the exact matches).
+        Returns the docnums, their scores and how many matches are in the first tier
+        (the exact matches). Relevance orders by tier, then score, then document id;
+        ``date`` puts the newest first and breaks ties by relevance.
         """
         table = self.table
-        results = self._s.search(compiled.match, limit=None, scored=compiled.has_text)
-        scored = [(docnum, float(score or 0.0)) for score, docnum in results.top_n]
-        tier_sets = [set(self._s.docs_for_query(q)) for q in compiled.tiers]
+        assert self._postings is not None
+        evaluator = Evaluator(self._s, table, self._postings)
+        found = evaluator.matches(compiled.match)
+        docs = found.docs
+        scores = found.scores if compiled.has_text else np.zeros(len(docs))
+        tier = np.full(len(docs), len(compiled.tiers))
+        for i in reversed(range(len(compiled.tiers))):
+            members = evaluator.matches(compiled.tiers[i]).docs
+            tier[np.isin(docs, members, assume_unique=True)] = i
+        keys = [table.doc_id[docs], -scores, tier]
+        if sort == "date":
+            keys.append(-table.date[docs])
+        ordered = np.lexsort(keys)
+        docs, scores, tier = docs[ordered], scores[ordered], tier[ordered]
+        _, first = np.unique(table.canonical[docs], return_index=True)
+        kept = np.sort(first)
+        exact = int((tier == 0).sum()) if compiled.tiers else len(kept)
+        return docs[kept], scores[kept], exact
 
-        def tier(docnum: int) -> int:
-            return next((i for i, docs in enumerate(tier_sets) if docnum in docs), len(tier_sets))
-
-        def key(item: tuple[int, float]) -> tuple[float, ...]:
-            docnum, score = item
-            relevance = (tier(docnum), -score, table.doc_id[docnum])
-            if sort == "date":
-                return (-table.date[docnum], *relevance)
-            return relevance
-
-        folded: list[tuple[int, float]] = []
-        seen: set[int] = set()
-        for docnum, score in sorted(scored, key=key):
-            group = table.canonical[docnum]
-            if group not in seen:
-                seen.add(group)
-                folded.append((docnum, score))
-        return folded, len(tier_sets[0]) if tier_sets else len(folded)
-
-    def _facets(self, docnums: object) -> Facets:
+    def _facets(self, docnums: np.ndarray) -> Facets:
         table = self.table
-        doc_type: Counter[str] = Counter()
-        region: Counter[str] = Counter()
-        year: Counter[str] = Counter()
-        tags: dict[str, Counter[str]] = {kind: Counter() for kind in TAG_KINDS}
-        for docnum in docnums:  # type: ignore[attr-defined]
-            doc_type[table.doc_type[docnum]] += 1
-            if docnum in table.region:
-                region[table.region[docnum]] += 1
-            if docnum in table.year:
-                year[str(table.year[docnum])] += 1
-            for kind, name in table.tags.get(docnum, ()):
-                tags.setdefault(kind, Counter())[name] += 1
+        years, counts = np.unique(table.year[docnums], return_counts=True)
+        doc_types, _ = table.doc_type.counts(docnums, FACET_VALUES)
+        regions, more_regions = table.region.counts(docnums, FACET_VALUES)
+        tags, omitted = table.tag_counts(docnums, FACET_VALUES)
+        omitted["region"] = more_regions
         return Facets(
-            doc_type=dict(doc_type.most_common()),
-            region=dict(region.most_common()),
-            year=dict(sorted(year.items(), reverse=True)),
-            tag={kind: dict(counts.most_common()) for kind, counts in tags.items() if counts},
+            doc_type=doc_types,
+            region=regions,
+            year={str(y): int(c) for y, c in zip(years[::-1], counts[::-1], strict=True) if y},
+            tag=tags,
+            omitted={key: count for key, count in omitted.items() if count},
         )
 
     def _hit(self, docnum: int, score: float, compiled: CompiledQuery) -> Hit:
         table = self.table
         stored = self._s.stored_fields(docnum)["stored"]
-        doc_id = table.doc_id[docnum]
-        copies = [d for d in table.group.get(table.canonical[docnum], []) if d != docnum]
         return Hit(
-            id=doc_id,
+            id=int(table.doc_id[docnum]),
             title=stored["title"],
             source=stored["source"],
             score=score,
@@ -215,7 +218,9 @@ class Searcher:
                     stored["passages"], compiled.needles, limit=PASSAGES_PER_HIT
                 )
             ),
-            also_at=tuple(self._s.stored_fields(d)["stored"]["source"] for d in copies),
+            also_at=tuple(
+                self._s.stored_fields(d)["stored"]["source"] for d in table.copies(docnum)
+            ),
         )
 
     def _suggest(self, parsed: ParsedQuery) -> str | None:
@@ -241,10 +246,11 @@ class Searcher:
         """Documents about the same things as ``doc_id`` (its own copies left out)."""
         with self._lock:
             table = self.table
-            if doc_id not in table.docnum_of:
+            docnum = table.docnum(doc_id)
+            if docnum is None:
                 raise DocumentNotFound(f"索引中没有编号为 {doc_id} 的文档")
-            own_group = table.canonical[table.docnum_of[doc_id]]
-            stored = self._s.stored_fields(table.docnum_of[doc_id])["stored"]
+            own_group = table.canonical[docnum]
+            stored = self._s.stored_fields(docnum)["stored"]
             text = "\n".join(text for _, text in stored["passages"])
             terms = self._s.key_terms_from_text("words", text, numterms=30)
             terms = [(t, w) for t, w in terms if len(t) > 1 and t not in GENERIC_WORDS][:15]
@@ -257,12 +263,11 @@ class Searcher:
                 needles=tuple(t for t, _ in terms),
                 has_text=True,
             )
-            ranked = [
-                (d, s)
-                for d, s in self._rank(compiled, "relevance")[0]
-                if table.canonical[d] != own_group
-            ]
-            hits = tuple(self._hit(d, s, compiled) for d, s in ranked[:limit])
-            return SearchResult(
-                str(doc_id), len(ranked), 1, limit, hits, self._facets(d for d, _ in ranked)
+            docs, scores, _ = self._rank(compiled, "relevance")
+            others = table.canonical[docs] != own_group
+            docs, scores = docs[others], scores[others]
+            hits = tuple(
+                self._hit(int(d), float(s), compiled)
+                for d, s in zip(docs[:limit], scores[:limit], strict=True)
             )
+            return SearchResult(str(doc_id), len(docs), 1, limit, hits, self._facets(docs))

@@ -1,63 +1,176 @@
-"""Per-reader arrays over document entries: facets and folding without stored fields.
+"""Per-reader arrays over document entries: facets, folding and ranking without stored fields.
 
-Built once per index reader from its sortable columns — each read whole, in docnum
-order — so counting facets over a whole result set never reads stored documents.
+Built once per index reader from its columns — each read whole, in docnum order — into
+numpy arrays indexed by Whoosh docnum, so counting facets, sorting and folding copies
+over a whole result set are a few vector operations and never read stored documents.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from whoosh.searching import Searcher as WhooshSearcher
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.reading import IndexReader
+from whoosh.util.numeric import byte_to_length
 
 MISSING = 2**32 - 1
 """What an unsigned 32-bit numeric column holds for a document that has no value."""
+
+LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+"""Whoosh stores field lengths as one byte each; this decodes a whole column at once."""
+
+
+@dataclass
+class Codes:
+    """A categorical column: one small integer per docnum (-1: none) and the names."""
+
+    codes: np.ndarray
+    names: list[str]
+
+    @classmethod
+    def encode(cls, values: list[str]) -> Codes:
+        names = sorted({v for v in values if v})
+        index = {name: i for i, name in enumerate(names)}
+        return cls(np.array([index.get(v, -1) for v in values], dtype=np.int32), names)
+
+    def counts(self, docnums: np.ndarray, limit: int) -> tuple[dict[str, int], int]:
+        """How many of ``docnums`` carry each name: the ``limit`` most common (ties by
+        name) and how many other names occur."""
+        codes = self.codes[docnums]
+        tally = np.bincount(codes[codes >= 0], minlength=len(self.names))
+        return top_counts(tally, np.arange(len(self.names)), self.names, limit)
+
+
+def top_counts(tally: np.ndarray, codes: np.ndarray, names: list, limit: int) -> tuple[dict, int]:
+    """The ``limit`` largest non-zero ``tally[codes]``, by name, and how many others.
+
+    Codes are numbered in name order, so the lower code wins a tie.
+    """
+    present = codes[tally[codes] > 0]
+    order = present[np.lexsort((present, -tally[present]))]
+    return {names[i]: int(tally[i]) for i in order[:limit]}, max(len(order) - limit, 0)
 
 
 @dataclass
 class DocTable:
     """What the searcher needs to know of each document entry, by Whoosh docnum."""
 
-    doc_id: dict[int, int] = field(default_factory=dict)
-    canonical: dict[int, int] = field(default_factory=dict)
-    doc_type: dict[int, str] = field(default_factory=dict)
-    region: dict[int, str] = field(default_factory=dict)
-    year: dict[int, int] = field(default_factory=dict)
-    date: dict[int, int] = field(default_factory=dict)
-    tags: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
-    """(kind, normalized name) pairs per docnum."""
-    docnum_of: dict[int, int] = field(default_factory=dict)
-    """Document id → docnum."""
-    group: dict[int, list[int]] = field(default_factory=dict)
-    """Canonical document id → docnums of it and its copies."""
+    live: np.ndarray
+    """True for the docnums of live (not deleted) document entries."""
+    doc_id: np.ndarray
+    canonical: np.ndarray
+    """Id of the document each entry is a copy of (its own id when it is no copy)."""
+    date: np.ndarray
+    """yyyymmdd, 0 when unknown."""
+    year: np.ndarray
+    """0 when unknown."""
+    doc_type: Codes
+    region: Codes
+    tag_docs: np.ndarray
+    tag_codes: np.ndarray
+    """One row per (document, tag): the docnum and the index into ``tag_names``."""
+    tag_names: list[tuple[str, str]]
+    """(kind, normalized name) of each tag code, in that order."""
+    tag_labels: list[str]
+    """Each tag code's name alone."""
+    tag_kinds: np.ndarray
+    """Each tag code's kind, an index into ``tag_kind_names``."""
+    tag_kind_names: list[str]
+    lengths: dict[str, np.ndarray]
+    """Field name → each docnum's length in tokens (BM25's document length)."""
+    average_length: dict[str, float]
+
+    @property
+    def size(self) -> int:
+        return len(self.live)
+
+    def docnum(self, doc_id: int) -> int | None:
+        """The docnum of the live entry of document ``doc_id``, if it is indexed."""
+        found = np.nonzero((self.doc_id == doc_id) & self.live)[0]
+        return int(found[0]) if len(found) else None
+
+    def copies(self, docnum: int) -> list[int]:
+        """Docnums of the other live entries in ``docnum``'s group of copies."""
+        same = np.nonzero((self.canonical == self.canonical[docnum]) & self.live)[0]
+        return [int(d) for d in same if d != docnum]
+
+    def tag_counts(
+        self, docnums: np.ndarray, limit: int
+    ) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+        """Per tag kind: the ``limit`` tags most of ``docnums`` carry, with their counts,
+        and how many other tags of that kind they carry."""
+        chosen = np.zeros(self.size, dtype=bool)
+        chosen[docnums] = True
+        tally = np.bincount(self.tag_codes[chosen[self.tag_docs]], minlength=len(self.tag_names))
+        counts: dict[str, dict[str, int]] = {}
+        omitted: dict[str, int] = {}
+        for number, kind in enumerate(self.tag_kind_names):
+            codes = np.nonzero(self.tag_kinds == number)[0]
+            shown, others = top_counts(tally, codes, self.tag_labels, limit)
+            if shown:
+                counts[kind], omitted[kind] = shown, others
+        return counts, omitted
 
     @classmethod
-    def build(cls, searcher: WhooshSearcher) -> DocTable:
-        reader = searcher.reader()
-        table = cls()
-        names = ("doc_id", "canonical", "doc_type", "region", "year", "date", "tags")
-        columns = {name: list(reader.column_reader(name)) for name in names}
-        groups: dict[int, list[int]] = defaultdict(list)
-        for docnum in searcher.document_numbers(kind="doc"):
-            doc_id = int(columns["doc_id"][docnum])
-            canonical = int(columns["canonical"][docnum])
-            table.doc_id[docnum] = doc_id
-            table.docnum_of[doc_id] = docnum
-            table.canonical[docnum] = canonical
-            table.doc_type[docnum] = columns["doc_type"][docnum]
-            if region := columns["region"][docnum]:
-                table.region[docnum] = region
-            year = columns["year"][docnum]
-            if year and year != MISSING:
-                table.year[docnum] = int(year)
-            date = columns["date"][docnum]
-            table.date[docnum] = 0 if not date or date == MISSING else int(date)
-            groups[canonical].append(docnum)
-            if tags := _tag_pairs(columns["tags"][docnum]):
-                table.tags[docnum] = tags
-        table.group = dict(groups)
-        return table
+    def build(cls, reader: IndexReader, text_fields: list[str]) -> DocTable:
+        size = reader.doc_count_all()
+        live = np.zeros(size, dtype=bool)
+        live[list(reader.all_doc_ids())] = True  # every entry is a document's
+
+        def numbers(name: str) -> np.ndarray:
+            values = np.array(_column(reader, name), dtype=np.int64)
+            values[values == MISSING] = 0
+            return values
+
+        tag_docs: list[int] = []
+        tag_pairs: list[tuple[str, str]] = []
+        for docnum, value in enumerate(_column(reader, "tags")):
+            for pair in _tag_pairs(value):
+                tag_docs.append(docnum)
+                tag_pairs.append(pair)
+        tag_names = sorted(set(tag_pairs))
+        tag_index = {pair: i for i, pair in enumerate(tag_names)}
+        kind_names = sorted({kind for kind, _ in tag_names})
+        lengths = {name: _lengths(reader, name, size) for name in text_fields}
+        count = max(int(live.sum()), 1)
+        return cls(
+            live=live,
+            doc_id=numbers("doc_id"),
+            canonical=numbers("canonical"),
+            date=numbers("date"),
+            year=numbers("year"),
+            doc_type=Codes.encode(_column(reader, "doc_type")),
+            region=Codes.encode(_column(reader, "region")),
+            tag_docs=np.array(tag_docs, dtype=np.int64),
+            tag_codes=np.array([tag_index[pair] for pair in tag_pairs], dtype=np.int64),
+            tag_names=tag_names,
+            tag_labels=[name for _, name in tag_names],
+            tag_kinds=np.array([kind_names.index(k) for k, _ in tag_names], dtype=np.int32),
+            tag_kind_names=kind_names,
+            lengths=lengths,
+            average_length={
+                name: max(float(values[live].sum()) / count, 1.0)
+                for name, values in lengths.items()
+            },
+        )
+
+
+def _column(reader: IndexReader, name: str) -> list:
+    """Every docnum's value of a sortable column (a multi-segment reader joins its leaves)."""
+    return list(reader.column_reader(name))
+
+
+def _lengths(reader: IndexReader, field: str, size: int) -> np.ndarray:
+    """Each docnum's length of ``field``, from Whoosh's per-segment length columns."""
+    out = np.zeros(size, dtype=np.float32)
+    for leaf, offset in reader.leaf_readers():
+        perdoc = leaf._perdoc  # Whoosh keeps the length columns behind its codec
+        column = perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
+        if column is not None:
+            encoded = np.frombuffer(bytes(column), dtype=np.uint8)[: leaf.doc_count_all()]
+            out[offset : offset + len(encoded)] = LENGTH_OF_BYTE[encoded]
+    return out
 
 
 def _tag_pairs(value: bytes | str) -> list[tuple[str, str]]:

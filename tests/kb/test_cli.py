@@ -120,7 +120,7 @@ def test_ingest_updates_the_index_and_search_json_has_the_contract(kb: Runner) -
     (hit,) = data["hits"]
     assert set(hit) >= HIT_KEYS and hit["source"] == str(seed_path(4))
     assert "<mark>一定兩評三公開</mark>" in hit["passages"][0]["html"]
-    assert set(data["facets"]) == {"doc_type", "region", "year", "tag"}
+    assert set(data["facets"]) == {"doc_type", "region", "year", "tag", "omitted"}
 
 
 def test_search_options_filter_sort_and_page(kb: Runner) -> None:

@@ -17,7 +17,7 @@ def test_search_has_the_cli_contract(client: FlaskClient) -> None:
     (hit,) = data["hits"]
     assert set(hit) >= HIT_KEYS and hit["id"] == 5
     assert "<mark>一定兩評三公開</mark>" in hit["passages"][0]["html"]
-    assert set(data["facets"]) == {"doc_type", "region", "year", "tag"}
+    assert set(data["facets"]) == {"doc_type", "region", "year", "tag", "omitted"}
 
 
 def test_search_parameters_filter_sort_and_page(client: FlaskClient) -> None:

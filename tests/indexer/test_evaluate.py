@@ -1,0 +1,148 @@
+"""The array evaluator finds exactly what Whoosh's own matchers find, on real seed text.
+
+The index under test has two segments and a deleted entry, so docnum offsets and
+deletions are exercised as a live index has them after updates.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from indexer.build import update
+from indexer.compile import compile_query
+from indexer.evaluate import Evaluator, common
+from indexer.normalize import normalize
+from indexer.postings import PostingsCache
+from indexer.query import parse_query
+from indexer.searcher import Searcher
+from indexer.store import IndexStore
+from indexer.synonyms import load_synonyms
+from indexer.table import DocTable
+from kb.ingest.pipeline import ingest_paths
+from tests.conftest import SEEDS_DIR, seed_text
+from tests.indexer.conftest import make_index
+
+SEED_FILES = sorted(p for p in SEEDS_DIR.iterdir() if p.is_file())
+CURATED = [
+    "一定两评三公开",
+    "一定兩評三公開",
+    "组工",
+    "年轻干部",
+    '"组织工作"',
+    "干部 考核",
+    "培养选拔优秀年轻干部",
+    "如何培养年轻干部",
+    "党建 OR 纪实",
+    "干部 -考核",
+    "基层党建 type:experience",
+    "干部 year:2010-2020",
+    "考",
+    "year:2015-2024",
+    "type:policy",
+    "不存在的词语组合",
+]
+
+
+@pytest.fixture(scope="module")
+def split_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Searcher]:
+    home = tmp_path_factory.mktemp("split-index")
+    db, store = make_index(home, *SEED_FILES[:3])
+    ingest_paths(db, SEED_FILES[3:], max_bytes=20 * 1024 * 1024)
+    update(db, store)  # the last two seeds land in a second segment
+    ix = store.open()
+    with ix.writer() as writer:  # and one entry of the first segment is deleted
+        writer.delete_by_term("entry", "d:2")
+    ix.close()
+    searcher = Searcher(IndexStore(home / "index"))
+    yield searcher
+    searcher.close()
+    db.dispose()
+
+
+def _random_substrings(count: int) -> list[str]:
+    rng = random.Random(7)
+    texts = [re.sub(r"\s", "", seed_text(n)) for n in range(5)]
+    found = []
+    while len(found) < count:
+        text = rng.choice(texts)
+        start = rng.randrange(len(text) - 12)
+        found.append(text[start : start + rng.randint(1, 10)].replace('"', ""))
+    return [q for q in found if q.strip()]
+
+
+def _whoosh_docs(searcher: Searcher, query: object) -> list[int]:
+    return sorted(set(searcher._s.docs_for_query(query)))
+
+
+@pytest.mark.parametrize("text", CURATED + _random_substrings(80))
+def test_matches_and_tiers_equal_whooshs_own(split_index: Searcher, text: str) -> None:
+    searcher = split_index
+    table = searcher.table
+    assert searcher._s.reader().is_atomic() is False  # two segments
+    assert not table.live.all()  # a deleted entry
+    compiled = compile_query(parse_query(text), load_synonyms())
+    evaluator = Evaluator(searcher._s, table, PostingsCache(searcher._s.reader(), table.live))
+    for query in (compiled.match, *compiled.tiers):
+        found = evaluator.matches(query)
+        assert found.docs.tolist() == _whoosh_docs(searcher, query)
+        assert len(found.scores) == len(found.docs)
+        if compiled.has_text and len(found):
+            assert (found.scores > 0).all()
+
+
+def test_a_phrase_needs_the_characters_adjacent_not_just_present(split_index: Searcher) -> None:
+    searcher = split_index
+    compiled = compile_query(parse_query('"干部考核"'), load_synonyms())
+    evaluator = Evaluator(
+        searcher._s, searcher.table, PostingsCache(searcher._s.reader(), searcher.table.live)
+    )
+    docs = evaluator.matches(compiled.match).docs
+    assert docs.tolist() == _whoosh_docs(searcher, compiled.match)
+    for docnum in docs:
+        passages = searcher._s.stored_fields(int(docnum))["stored"]["passages"]
+        assert any("干部考核" in re.sub(r"\s", "", normalize(t)) for _, t in passages)
+
+
+def test_a_tiny_cache_evicts_and_still_answers_the_same(split_index: Searcher) -> None:
+    searcher = split_index
+    reader = searcher._s.reader()
+    roomy = PostingsCache(reader, searcher.table.live)
+    tiny = PostingsCache(reader, searcher.table.live, budget=2_000)
+    for text in ["干 部", "工 作", "组 织", "年 轻", "党 建"]:
+        assert roomy.postings("chars", text).docs.tolist() == (
+            tiny.postings("chars", text).docs.tolist()
+        )
+        assert roomy.positions("chars", text).tolist() == tiny.positions("chars", text).tolist()
+        assert tiny.cached_bytes <= 2_000
+    assert roomy.cached_bytes > 2_000
+    assert not len(roomy.postings("chars", "不 存在的"))
+
+
+def test_common_finds_shared_sorted_values() -> None:
+    a = np.array([2, 4, 6, 8, 10], dtype=np.int64)
+    b = np.array([1, 4, 5, 10, 11, 12], dtype=np.int64)
+    mine, theirs = common(a, b)
+    assert a[mine].tolist() == b[theirs].tolist() == [4, 10]
+    empty, _ = common(np.zeros(0, dtype=np.int64), b)
+    assert not len(empty)
+    assert common(b, np.array([99]))[0].tolist() == []
+
+
+def test_table_counts_facets_most_common_first_and_counts_the_rest(
+    split_index: Searcher, tmp_path: Path
+) -> None:
+    table: DocTable = split_index.table
+    docs = np.nonzero(table.live)[0]
+    shown, omitted = table.doc_type.counts(docs, limit=1)
+    assert len(shown) == 1 and omitted == len(set(table.doc_type.names)) - 1
+    counts = list(table.doc_type.counts(docs, limit=10)[0].values())
+    assert counts == sorted(counts, reverse=True) and sum(counts) == len(docs)
+    tags, more = table.tag_counts(docs, limit=2)
+    assert tags and all(len(names) <= 2 for names in tags.values())
+    assert all(more[kind] >= 0 for kind in tags)
