@@ -65,14 +65,14 @@ def get(port: int, path: str, timeout: float = 30.0) -> int:
 class Server:
     """``kb serve`` on a free loopback port; records the time to the first answer."""
 
-    def __init__(self, home: Path, *, threads: int = 8) -> None:
-        self.home, self.threads = home, threads
+    def __init__(self, home: Path, *, threads: int = 8, env: dict[str, str] | None = None) -> None:
+        self.home, self.threads, self.extra_env = home, threads, env or {}
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, first_query: str, timeout: float = 120.0) -> float:
         """Start the server; return seconds from process start to the first answered query."""
-        env = {**os.environ, "KB_HOME": str(self.home)}
+        env = {**os.environ, "KB_HOME": str(self.home), **self.extra_env}
         started = time.perf_counter()
         self.process = subprocess.Popen(
             [str(VENV_BIN / "kb"), "serve", "--port", str(self.port),

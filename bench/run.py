@@ -279,7 +279,12 @@ def _recall_row(found: set[str], expected: set[str], times: list[float]) -> dict
 
 
 def site(work: Path, repeat: int, load_seconds: int) -> dict:
-    """Cold starts, then wrk on /api/search, then the server's peak RSS."""
+    """Cold starts, then wrk on /api/search, then the server's peak RSS.
+
+    The load runs twice: as shipped (the searcher keeps result pages, and 48 queries
+    cycling hit them after the first pass) and with ``KB_RESULT_CACHE=0``, where every
+    request runs the query: the engine's own throughput.
+    """
     home = work / "kb"
     texts = [q.kb_syntax() for q in QUERIES]
     colds: list[float] = []
@@ -294,7 +299,15 @@ def site(work: Path, repeat: int, load_seconds: int) -> dict:
             load["peak_rss_mb"] = server.peak_rss_mb()
         finally:
             server.stop()
-    return {"cold_start_s": summary(colds), "load": load}
+    server = Server(home, env={"KB_RESULT_CACHE": "0"})
+    try:
+        server.start(texts[0])
+        log(f"wrk: 8 clients, {load_seconds} s, KB_RESULT_CACHE=0")
+        uncached = run_wrk(server.port, texts, seconds=load_seconds)
+        uncached["peak_rss_mb"] = server.peak_rss_mb()
+    finally:
+        server.stop()
+    return {"cold_start_s": summary(colds), "load": load, "load_uncached": uncached}
 
 
 # -- report -----------------------------------------------------------------------------
@@ -326,7 +339,12 @@ def targets(r: dict) -> dict[str, dict[str, object]]:
         return {
             "recall ≥ 0.98": _target(q["kb"]["recall_mean"], 0.98, ">="),
             "/api/search p95 ≤ 50 ms (8 clients)": _target(s["load"]["p95_ms"], 50, "<="),
-            "zero errors under load": _target(s["load"]["errors"], 0, "<="),
+            "/api/search p95 ≤ 50 ms, KB_RESULT_CACHE=0": _target(
+                s["load_uncached"]["p95_ms"], 50, "<="
+            ),
+            "zero errors under load": _target(
+                s["load"]["errors"] + s["load_uncached"]["errors"], 0, "<="
+            ),
             "cold start ≤ 2 s": _target(s["cold_start_s"]["median"], 2, "<="),
             "server RSS ≤ 400 MB": _target(s["load"]["peak_rss_mb"], 400, "<="),
         }
@@ -340,7 +358,12 @@ def targets(r: dict) -> dict[str, dict[str, object]]:
         ),
         "recall ≥ 0.98": _target(q["kb"]["recall_mean"], 0.98, ">="),
         "/api/search p95 ≤ 50 ms (8 clients)": _target(s["load"]["p95_ms"], 50, "<="),
-        "zero errors under load": _target(s["load"]["errors"], 0, "<="),
+        "/api/search p95 ≤ 50 ms, KB_RESULT_CACHE=0": _target(
+            s["load_uncached"]["p95_ms"], 50, "<="
+        ),
+        "zero errors under load": _target(
+            s["load"]["errors"] + s["load_uncached"]["errors"], 0, "<="
+        ),
         "cold start ≤ 2 s": _target(s["cold_start_s"]["median"], 2, "<="),
         "server RSS ≤ 400 MB (target at 100k)": _target(rss, 400, "<="),
     }
@@ -413,7 +436,7 @@ def markdown(r: dict) -> str:
             f"{e['first_pass_p50_ms']:.1f} / {e['first_pass_p95_ms']:.1f} | "
             f"{e['recall_mean']:.3f} | {e['recall_micro']:.3f} |"
         )
-    load = s["load"]
+    load, bare = s["load"], s["load_uncached"]
     cold = s["cold_start_s"]
     lines += [
         "",
@@ -425,16 +448,25 @@ def markdown(r: dict) -> str:
         "",
         "## The site (`kb serve`, waitress, 8 threads)",
         "",
+        "| | as shipped (result cache) | KB_RESULT_CACHE=0 |",
+        "|---|---:|---:|",
+        f"| /api/search, {load['clients']} concurrent clients (wrk, {load['seconds']:.0f} s) | "
+        f"{load['requests_per_s']:.0f} req/s | {bare['requests_per_s']:.0f} req/s |",
+        f"| latency p50 / p95 / p99 | {load['p50_ms']:.1f} / {load['p95_ms']:.1f} / "
+        f"{load['p99_ms']:.1f} ms | {bare['p50_ms']:.1f} / {bare['p95_ms']:.1f} / "
+        f"{bare['p99_ms']:.1f} ms |",
+        f"| errors | {load['errors']} of {load['requests']} | "
+        f"{bare['errors']} of {bare['requests']} |",
+        f"| server peak RSS | {load['peak_rss_mb']:.0f} MB | {bare['peak_rss_mb']:.0f} MB |",
+        "",
+        "The 48 queries cycle, so with the result cache nearly every request after the "
+        "first pass is answered from it; the right column is the engine answering every "
+        "request.",
+        "",
         "| | value |",
         "|---|---:|",
-        f"| /api/search, {load['clients']} concurrent clients (wrk, {load['seconds']:.0f} s) | "
-        f"{load['requests_per_s']:.0f} req/s |",
-        f"| latency p50 / p95 / p99 | {load['p50_ms']:.1f} / {load['p95_ms']:.1f} / "
-        f"{load['p99_ms']:.1f} ms |",
-        f"| errors | {load['errors']} of {load['requests']} |",
         f"| cold start (process start → first answered query) | {cold['median']:.2f} s "
         f"({cold['min']:.2f}–{cold['max']:.2f}) |",
-        f"| server peak RSS | {load['peak_rss_mb']:.0f} MB |",
         "",
         "## Targets",
         "",
@@ -479,6 +511,9 @@ def short_markdown(r: dict) -> str:
         f"| recall (mean per query) | {kq['recall_mean']:.3f} |",
         f"| /api/search, 8 clients | {load['requests_per_s']:.1f} req/s, p95 "
         f"{load['p95_ms']:.0f} ms, {load['errors']} errors of {load['requests']} |",
+        f"| /api/search, 8 clients, KB_RESULT_CACHE=0 | "
+        f"{s['load_uncached']['requests_per_s']:.1f} req/s, p95 "
+        f"{s['load_uncached']['p95_ms']:.0f} ms, {s['load_uncached']['errors']} errors |",
         f"| cold start | {cold['median']:.2f} s |",
         f"| server peak RSS | {load['peak_rss_mb']:.0f} MB |",
     ]  # fmt: skip

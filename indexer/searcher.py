@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -55,8 +56,17 @@ class _OpenIndex:
 class Searcher:
     """A warm searcher over one index folder."""
 
-    def __init__(self, store: IndexStore, *, synonyms: Synonyms | None = None) -> None:
+    def __init__(
+        self, store: IndexStore, *, synonyms: Synonyms | None = None, result_cache: int = 0
+    ) -> None:
         self.store = store
+        self.result_cache = result_cache
+        """How many result pages to keep for repeated searches (0: none); any change to
+        the index clears them."""
+        self._results: OrderedDict[tuple[object, ...], SearchResult] = OrderedDict()
+        self._results_lock = threading.Lock()
+        self._epoch = 0
+        """Counts resets, so a page computed on a reader since replaced is not kept."""
         self.synonyms = synonyms if synonyms is not None else load_synonyms()
         self._lock = threading.RLock()
         self._generation: Path | None = None
@@ -78,18 +88,25 @@ class Searcher:
                 if opened.searcher.up_to_date():
                     return
                 opened.searcher = opened.searcher.refresh()
-                self._table, self._postings = None, None
+                self._reset()
                 return
             self.close()
             opened.ix = self.store.open()
             self._generation = current
             opened.searcher = opened.ix.searcher()
-            self._table, self._postings = None, None
+            self._reset()
+
+    def _reset(self) -> None:
+        """Forget everything derived from the current reader."""
+        self._table, self._postings = None, None
+        with self._results_lock:
+            self._results.clear()
+            self._epoch += 1
 
     def close(self) -> None:
         with self._lock:
             self._open.close()
-            self._table, self._postings = None, None
+            self._reset()
 
     def __enter__(self) -> Searcher:
         return self
@@ -128,25 +145,40 @@ class Searcher:
             raise QuerySyntaxError(f"排序方式只能是 relevance 或 date，而不是 {sort!r}")
         if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
             raise QuerySyntaxError(f"页码应从 1 开始，每页 1–{MAX_PER_PAGE} 条")
+        key = (parsed, page, per_page, sort)
+        with self._results_lock:  # not the engine's lock: a kept page never waits for a query
+            cached = self._results.get(key)
+            if cached is not None:
+                self._results.move_to_end(key)
+                return cached
+            epoch = self._epoch
         with self._lock:
-            compiled = compile_query(parsed, self.synonyms)
-            docs, scores, exact_hits = self._rank(compiled, sort)
-            facets = self._facets(docs)
-            window = slice((page - 1) * per_page, page * per_page)
-            hits = tuple(
-                self._hit(int(docnum), float(score), compiled)
-                for docnum, score in zip(docs[window], scores[window], strict=True)
-            )
-            suggestion = None
-            if compiled.has_text and not exact_hits:
-                suggestion = self._suggest(parsed)
+            result = self._search(parsed, page, per_page, sort)
+        with self._results_lock:
+            if self.result_cache > 0 and epoch == self._epoch:  # same reader since the lookup
+                self._results[key] = result
+                while len(self._results) > self.result_cache:
+                    self._results.popitem(last=False)
+        return result
+
+    def _search(self, parsed: ParsedQuery, page: int, per_page: int, sort: str) -> SearchResult:
+        compiled = compile_query(parsed, self.synonyms)
+        docs, scores, exact_hits = self._rank(compiled, sort)
+        window = slice((page - 1) * per_page, page * per_page)
+        hits = tuple(
+            self._hit(int(docnum), float(score), compiled)
+            for docnum, score in zip(docs[window], scores[window], strict=True)
+        )
+        suggestion = None
+        if compiled.has_text and not exact_hits:
+            suggestion = self._suggest(parsed)
         return SearchResult(
             query=parsed.text,
             total=len(docs),
             page=page,
             per_page=per_page,
             hits=hits,
-            facets=facets,
+            facets=self._facets(docs),
             suggestion=suggestion,
         )
 

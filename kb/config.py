@@ -45,6 +45,11 @@ SETTINGS: tuple[Setting, ...] = (
         "20",
         "Files larger than this many megabytes are rejected at ingest.",
     ),
+    Setting(
+        "KB_RESULT_CACHE",
+        "256",
+        "Result pages the site's searcher keeps for repeated queries (0: none).",
+    ),
 )
 
 
@@ -57,6 +62,7 @@ class Config:
     max_file_bytes: int
     secret_key: str | None = None
     require_login: bool = False
+    result_cache: int = 256
 
     @property
     def index_dir(self) -> Path:
@@ -84,10 +90,14 @@ def load_config(environ: dict[str, str] | None = None) -> Config:
     require = (_env("KB_REQUIRE_LOGIN", env) or "0").strip().lower()
     if require not in {"0", "1", "true", "false", "yes", "no"}:
         raise ConfigError(f"KB_REQUIRE_LOGIN 应为 0 或 1，而不是 {require!r}")
+    raw_cache = (_env("KB_RESULT_CACHE", env) or "256").strip()
+    if not raw_cache.isdigit():
+        raise ConfigError(f"KB_RESULT_CACHE 应为不小于 0 的整数，而不是 {raw_cache!r}")
     return Config(
         home=home,
         database_url=url,
         max_file_bytes=int(max_mb * 1024 * 1024),
         secret_key=_env("KB_SECRET_KEY", env),
         require_login=require in {"1", "true", "yes"},
+        result_cache=int(raw_cache),
     )

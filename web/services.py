@@ -79,7 +79,7 @@ class Services:
         """The shared warm searcher, refreshed when the index has changed."""
         with self._lock:
             if self._searcher is None:
-                self._searcher = Searcher(self.store)
+                self._searcher = Searcher(self.store, result_cache=self.config.result_cache)
             else:
                 self._searcher.refresh()
             return self._searcher

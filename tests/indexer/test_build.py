@@ -225,3 +225,27 @@ def test_a_parallel_rebuild_finds_what_a_serial_one_finds(
     assert current is not None and len(list(current.glob("*.trm"))) >= 2  # one segment per process
     assert results() == serial
     db.dispose()
+
+
+def test_kept_results_are_reused_until_the_index_changes(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "1.txt").write_bytes(seed_path(1).read_bytes())
+    db, store = make_index(tmp_path, folder)
+    query = parse_query("三联三带")
+    with Searcher(store, result_cache=2) as searcher:
+        first = searcher.search(query)
+        assert first.total == 0
+        assert searcher.search(query) is first  # kept
+        assert searcher.search(query, page=2) is not first  # another page, another entry
+        searcher.search(parse_query("组工"))  # a third entry pushes the oldest out
+        assert searcher.search(query) is not first
+
+        (folder / "2.txt").write_text(seed_text(3) + "\n推行“三聯三帶”工作法。\n", "utf-8")
+        ingest_paths(db, [folder], max_bytes=MAX)
+        update(db, store)
+        searcher.refresh()
+        assert searcher.search(query).total == 1  # the change cleared what was kept
+    with Searcher(store) as uncached:
+        assert uncached.search(query) is not uncached.search(query)
+    db.dispose()
