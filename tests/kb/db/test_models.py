@@ -52,6 +52,33 @@ def test_migrating_twice_is_harmless(database_url: str) -> None:
     Database(database_url).dispose()
 
 
+def test_the_known_head_is_alembics_head_and_a_migrated_database_is_at_it(db: Database) -> None:
+    from alembic.script import ScriptDirectory
+
+    from kb.db.session import HEAD_REVISION, alembic_config, schema_revision
+
+    script = ScriptDirectory.from_config(alembic_config(db.engine))
+    assert script.get_current_head() == HEAD_REVISION
+    assert schema_revision(db.engine) == HEAD_REVISION
+
+
+def test_an_older_database_is_still_upgraded(database_url: str) -> None:
+    from alembic import command
+
+    from kb.db.session import HEAD_REVISION, alembic_config, create_db_engine, schema_revision
+
+    engine = create_db_engine(database_url)
+    command.upgrade(alembic_config(engine), "0003")
+    assert schema_revision(engine) == "0003"
+    engine.dispose()
+    upgraded = Database(database_url)
+    assert "packs" in inspect(upgraded.engine).get_table_names()
+    upgraded.dispose()
+    engine = create_db_engine(database_url)
+    assert schema_revision(engine) == HEAD_REVISION
+    engine.dispose()
+
+
 def test_document_round_trip_keeps_chinese_text_and_json(db: Database) -> None:
     with db.session() as session:
         doc = _document()
