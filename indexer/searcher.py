@@ -1,7 +1,10 @@
 """Run parsed queries against the live index: rank, fold copies, count facets, mark.
 
-One ``Searcher`` per process (or per web worker) keeps a Whoosh searcher and its
-``DocTable`` warm, refreshing both when an update or rebuild lands.
+One ``Searcher`` per process (or per web worker) keeps a Whoosh searcher, its
+``DocTable``, its decoded postings (:mod:`indexer.postings`) and — on the site — recent
+result pages warm, and drops them all when an update or rebuild lands. Matching and
+scoring run on arrays (:mod:`indexer.evaluate`); only the hits of the page shown read
+stored fields.
 """
 
 from __future__ import annotations

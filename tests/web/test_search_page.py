@@ -7,6 +7,7 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from flask import Flask, render_template
 from flask.testing import FlaskClient
 
 
@@ -173,3 +174,16 @@ def test_filter_values_are_escaped(client: FlaskClient) -> None:
     html = page(client, '/?region="><script>x</script>')
     assert "<script>x</script>" not in html
     assert 'value="&#34;&gt;&lt;script&gt;x&lt;/script&gt;"' in html
+
+
+def test_a_long_facet_says_how_many_values_it_leaves_out(app: Flask) -> None:
+    from indexer.results import Facets, SearchResult
+    from web.search_params import SearchParams
+
+    regions = {f"地区{i}": 100 - i for i in range(12)}
+    facets = Facets(region=regions, omitted={"region": 30})
+    result = SearchResult("组工", 200, 1, 10, (), facets)
+    with app.test_request_context("/"):
+        html = render_template("search/_facets.html", result=result, params=SearchParams(q="组工"))
+    assert len(links(html, "facet-value")) == 12
+    assert "更多（4）" in html and "另有 30 项较少的未列出" in html
