@@ -104,8 +104,9 @@ class Evaluator:
 
     def _phrase(self, field: str, words: list[str], boost: float) -> Matches:
         """Documents where ``words`` occur at consecutive positions (Whoosh's slop 1)."""
+        frequencies = [len(self.cache.postings(field, w)) for w in words]
         # the rarest term first: every intersection after it is at most that long
-        order = sorted(range(len(words)), key=lambda i: len(self.cache.postings(field, words[i])))
+        order = sorted(range(len(words)), key=frequencies.__getitem__)
         keys: np.ndarray | None = None
         for i in order:
             shifted = self.cache.positions(field, words[i]) - i
@@ -115,7 +116,6 @@ class Evaluator:
         assert keys is not None
         docs, counts = np.unique(keys >> POSITION_BITS, return_counts=True)
         field_boost = float(self.schema[field].format.field_boost)
-        frequencies = [len(self.cache.postings(field, w)) for w in words]
         scores = self._bm25(field, docs, counts * field_boost, frequencies)
         return Matches(docs, scores * boost)
 
