@@ -13,12 +13,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from whoosh.formats import Positions
 
 from indexer.build import update
 from indexer.compile import compile_query
 from indexer.evaluate import Evaluator, common
 from indexer.normalize import normalize
-from indexer.postings import PostingsCache
+from indexer.postings import POSITION_BITS, PostingsCache, _positions_block
 from indexer.query import parse_query
 from indexer.searcher import Searcher
 from indexer.store import IndexStore
@@ -146,3 +147,35 @@ def test_table_counts_facets_most_common_first_and_counts_the_rest(
     tags, more = table.tag_counts(docs, limit=2)
     assert tags and all(len(names) <= 2 for names in tags.values())
     assert all(more[kind] >= 0 for kind in tags)
+
+
+@pytest.mark.parametrize("text", ["干 部", "党 建", "组 织", "一 定", "部"])
+def test_positions_equal_whooshs_own_posting_by_posting(split_index: Searcher, text: str) -> None:
+    searcher = split_index
+    reader = searcher._s.reader()
+    compared = 0
+    for field in ("chars", "head_chars", "rest_chars"):
+        if (field, text) not in reader:
+            continue
+        matcher = reader.postings(field, text)  # deletion-aware, one posting at a time
+        expected: list[int] = []
+        while matcher.is_active():
+            expected += [
+                (matcher.id() << POSITION_BITS) | pos for pos in matcher.value_as("positions")
+            ]
+            matcher.next()
+        found = PostingsCache(reader, searcher.table.live).positions(field, text)
+        assert found.tolist() == expected
+        compared += len(expected)
+    assert compared
+
+
+def test_a_block_of_positions_decodes_with_and_without_the_final_stop() -> None:
+    fmt = Positions()
+    lists = [[0, 5, 6, 300, 70_000], [], [2], list(range(0, 3_000, 3))]
+    values = [fmt.encode(positions) for positions in lists]
+    values[0] = values[0][:-1]  # the codec may store a value without pickle's final "."
+    docs = np.array([3, 4, 9, 12], dtype=np.int64)
+    got_docs, got = _positions_block(docs, values)
+    assert got.tolist() == [p for positions in lists for p in positions]
+    assert got_docs.tolist() == [d for d, ps in zip(docs, lists, strict=True) for _ in ps]
