@@ -27,6 +27,8 @@ from indexer.table import DocTable
 
 B = 0.75
 K1 = 1.2
+DENSE_SHARE = 16
+"""A union whose parts hold at least 1/16 of the corpus's docnums uses a dense table."""
 RANGE_FIELDS = ("year", "date", "doc_id")
 """Numeric fields whose values the :class:`DocTable` holds, so ranges need no postings."""
 
@@ -76,11 +78,13 @@ class Evaluator:
             return self._phrase(query.fieldname, [_text(w) for w in query.words], boost)
         if isinstance(query, Prefix):
             terms = self.cache.expand_prefix(query.fieldname, _text(query.text))
-            return _scaled(_union([self._term(query.fieldname, t, 1.0) for t in terms]), boost)
+            parts = [self._term(query.fieldname, t, 1.0) for t in terms]
+            return _scaled(_union(parts, self.table.size), boost)
         if isinstance(query, And):
             return _scaled(_intersection([self.matches(q) for q in query.subqueries]), boost)
         if isinstance(query, Or):
-            return _scaled(_union([self.matches(q) for q in query.subqueries]), boost)
+            parts = [self.matches(q) for q in query.subqueries]
+            return _scaled(_union(parts, self.table.size), boost)
         if isinstance(query, AndNot):
             positive, negative = self.matches(query.a), self.matches(query.b)
             keep = ~np.isin(positive.docs, negative.docs, assume_unique=True)
@@ -114,7 +118,7 @@ class Evaluator:
             if not len(keys):
                 return Matches.empty()
         assert keys is not None
-        docs, counts = np.unique(keys >> POSITION_BITS, return_counts=True)
+        docs, counts = _runs(keys >> POSITION_BITS)
         field_boost = float(self.schema[field].format.field_boost)
         scores = self._bm25(field, docs, counts * field_boost, frequencies)
         return Matches(docs, scores * boost)
@@ -149,15 +153,37 @@ def _scaled(matches: Matches, boost: float) -> Matches:
     return matches if boost == 1.0 else Matches(matches.docs, matches.scores * boost)
 
 
-def _union(parts: list[Matches]) -> Matches:
+def _union(parts: list[Matches], size: int) -> Matches:
+    """Every docnum of the parts, scores summed; ``size``: the reader's docnum count.
+
+    When the parts are long against the corpus, a docnum-indexed table beats sorting.
+    """
     parts = [p for p in parts if len(p)]
     if not parts:
         return Matches.empty()
     if len(parts) == 1:
         return parts[0]
-    docs, inverse = np.unique(np.concatenate([p.docs for p in parts]), return_inverse=True)
-    scores = np.bincount(inverse, weights=np.concatenate([p.scores for p in parts]))
-    return Matches(docs, scores)
+    docs = np.concatenate([p.docs for p in parts])
+    weights = np.concatenate([p.scores for p in parts])
+    if len(docs) * DENSE_SHARE >= size:
+        present = np.zeros(size, dtype=bool)
+        present[docs] = True
+        found = np.flatnonzero(present)
+        return Matches(found, np.bincount(docs, weights=weights, minlength=size)[found])
+    found, inverse = np.unique(docs, return_inverse=True)
+    return Matches(found, np.bincount(inverse, weights=weights))
+
+
+def _runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of a sorted array and how many times each occurs.
+
+    >>> _runs(np.array([2, 2, 5, 7, 7, 7]))
+    (array([2, 5, 7]), array([2, 1, 3]))
+    """
+    if not len(values):
+        return values, np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+    return values[starts], np.diff(np.append(starts, len(values)))
 
 
 def common(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

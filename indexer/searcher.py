@@ -24,6 +24,7 @@ from indexer.evaluate import Evaluator
 from indexer.highlight import best_passages
 from indexer.postings import PostingsCache
 from indexer.query import ParsedQuery
+from indexer.rank import Ranked, rank
 from indexer.results import Facets, Hit, PassageHit, SearchResult
 from indexer.store import IndexStore
 from indexer.synonyms import Synonyms, load_synonyms
@@ -166,38 +167,35 @@ class Searcher:
 
     def _search(self, parsed: ParsedQuery, page: int, per_page: int, sort: str) -> SearchResult:
         compiled = compile_query(parsed, self.synonyms)
-        docs, scores, exact_hits = self._rank(compiled, sort)
-        window = slice((page - 1) * per_page, page * per_page)
+        ranked = self._rank(compiled, sort, limit=page * per_page)
+        start = (page - 1) * per_page
         hits = tuple(
             self._hit(int(docnum), float(score), compiled)
-            for docnum, score in zip(docs[window], scores[window], strict=True)
+            for docnum, score in zip(ranked.top[start:], ranked.top_scores[start:], strict=True)
         )
         suggestion = None
-        if compiled.has_text and not exact_hits:
+        if compiled.has_text and not ranked.exact:
             suggestion = self._suggest(parsed)
         return SearchResult(
             query=parsed.text,
-            total=len(docs),
+            total=len(ranked.docs),
             page=page,
             per_page=per_page,
             hits=hits,
-            facets=self._facets(docs),
+            facets=self._facets(ranked.docs),
             suggestion=suggestion,
         )
 
     def matching_ids(self, parsed: ParsedQuery) -> list[int]:
         """Ids of every document ``parsed`` finds, best first, copies folded (exports)."""
         with self._lock:
-            docs, _, _ = self._rank(compile_query(parsed, self.synonyms), "relevance")
-            return [int(doc_id) for doc_id in self.table.doc_id[docs]]
+            ranked = self._rank(compile_query(parsed, self.synonyms), "relevance", limit=None)
+            return [int(doc_id) for doc_id in self.table.doc_id[ranked.top]]
 
-    def _rank(self, compiled: CompiledQuery, sort: str) -> tuple[np.ndarray, np.ndarray, int]:
-        """Every matching document entry, best first, one per group of copies.
-
-        Returns the docnums, their scores and how many matches are in the first tier
-        (the exact matches). Relevance orders by tier, then score, then document id;
-        ``date`` puts the newest first and breaks ties by relevance.
-        """
+    def _rank(self, compiled: CompiledQuery, sort: str, *, limit: int | None) -> Ranked:
+        """Every matching document entry, one per group of copies, and the best ``limit``
+        of them in order (:mod:`indexer.rank`). The tier of a match is the first of the
+        query's tiers (the exact matches first) that holds it."""
         table = self.table
         assert self._postings is not None
         evaluator = Evaluator(self._s, table, self._postings)
@@ -205,18 +203,15 @@ class Searcher:
         docs = found.docs
         scores = found.scores if compiled.has_text else np.zeros(len(docs))
         tier = np.full(len(docs), len(compiled.tiers))
+        member = np.zeros(table.size, dtype=bool)
         for i in reversed(range(len(compiled.tiers))):
-            members = evaluator.matches(compiled.tiers[i]).docs
-            tier[np.isin(docs, members, assume_unique=True)] = i
-        keys = [table.doc_id[docs], -scores, tier]
-        if sort == "date":
-            keys.append(-table.date[docs])
-        ordered = np.lexsort(keys)
-        docs, scores, tier = docs[ordered], scores[ordered], tier[ordered]
-        _, first = np.unique(table.canonical[docs], return_index=True)
-        kept = np.sort(first)
-        exact = int((tier == 0).sum()) if compiled.tiers else len(kept)
-        return docs[kept], scores[kept], exact
+            member[:] = False
+            member[evaluator.matches(compiled.tiers[i]).docs] = True
+            tier[member[docs]] = i
+        ranked = rank(table, docs, scores, tier, sort=sort, limit=limit)
+        if not compiled.tiers:  # no tiers: every match counts as exact
+            return Ranked(ranked.docs, ranked.top, ranked.top_scores, len(ranked.docs))
+        return ranked
 
     def _facets(self, docnums: np.ndarray) -> Facets:
         table = self.table
@@ -286,7 +281,7 @@ class Searcher:
                 raise DocumentNotFound(f"索引中没有编号为 {doc_id} 的文档")
             own_group = table.canonical[docnum]
             stored = self._s.stored_fields(docnum)["stored"]
-            text = "\n".join(text for _, text in stored["passages"])
+            text = "\n".join(passage[1] for passage in stored["passages"])
             terms = self._s.key_terms_from_text("words", text, numterms=30)
             terms = [(t, w) for t, w in terms if len(t) > 1 and t not in GENERIC_WORDS][:15]
             if not terms:
@@ -298,9 +293,9 @@ class Searcher:
                 needles=tuple(t for t, _ in terms),
                 has_text=True,
             )
-            docs, scores, _ = self._rank(compiled, "relevance")
-            others = table.canonical[docs] != own_group
-            docs, scores = docs[others], scores[others]
+            ranked = self._rank(compiled, "relevance", limit=None)
+            others = table.canonical[ranked.top] != own_group
+            docs, scores = ranked.top[others], ranked.top_scores[others]
             hits = tuple(
                 self._hit(int(d), float(s), compiled)
                 for d, s in zip(docs[:limit], scores[:limit], strict=True)

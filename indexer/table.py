@@ -80,6 +80,10 @@ class DocTable:
     lengths: dict[str, np.ndarray]
     """Field name → each docnum's length in tokens (BM25's document length)."""
     average_length: dict[str, float]
+    has_copies: np.ndarray
+    """True for live entries whose group of copies has another live entry."""
+    by_doc_id: np.ndarray
+    """Docnums of the live entries ordered by ``doc_id`` (binary search by id)."""
 
     @property
     def size(self) -> int:
@@ -87,11 +91,14 @@ class DocTable:
 
     def docnum(self, doc_id: int) -> int | None:
         """The docnum of the live entry of document ``doc_id``, if it is indexed."""
-        found = np.nonzero((self.doc_id == doc_id) & self.live)[0]
-        return int(found[0]) if len(found) else None
+        ids = self.doc_id[self.by_doc_id]
+        at = int(np.searchsorted(ids, doc_id))
+        return int(self.by_doc_id[at]) if at < len(ids) and ids[at] == doc_id else None
 
     def copies(self, docnum: int) -> list[int]:
         """Docnums of the other live entries in ``docnum``'s group of copies."""
+        if not self.has_copies[docnum]:
+            return []
         same = np.nonzero((self.canonical == self.canonical[docnum]) & self.live)[0]
         return [int(d) for d in same if d != docnum]
 
@@ -134,10 +141,17 @@ class DocTable:
         kind_names = sorted({kind for kind, _ in tag_names})
         lengths = {name: _lengths(reader, name, size) for name in text_fields}
         count = max(int(live.sum()), 1)
+        doc_id, canonical = numbers("doc_id"), numbers("canonical")
+        live_docnums = np.nonzero(live)[0]
+        _, group_of, sizes = np.unique(
+            canonical[live_docnums], return_inverse=True, return_counts=True
+        )
+        has_copies = np.zeros(size, dtype=bool)
+        has_copies[live_docnums] = sizes[group_of] > 1
         return cls(
             live=live,
-            doc_id=numbers("doc_id"),
-            canonical=numbers("canonical"),
+            doc_id=doc_id,
+            canonical=canonical,
             date=numbers("date"),
             year=numbers("year"),
             doc_type=Codes.encode(_column(reader, "doc_type")),
@@ -153,6 +167,8 @@ class DocTable:
                 name: max(float(values[live].sum()) / count, 1.0)
                 for name, values in lengths.items()
             },
+            has_copies=has_copies,
+            by_doc_id=live_docnums[np.argsort(doc_id[live_docnums], kind="stable")],
         )
 
 

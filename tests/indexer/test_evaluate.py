@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from whoosh.formats import Positions
 
+from indexer import evaluate
 from indexer.build import update
 from indexer.compile import compile_query
 from indexer.evaluate import Evaluator, common
@@ -81,8 +82,12 @@ def _whoosh_docs(searcher: Searcher, query: object) -> list[int]:
     return sorted(set(searcher._s.docs_for_query(query)))
 
 
+@pytest.mark.parametrize("dense_share", [evaluate.DENSE_SHARE, 0])  # 0: unions always sort
 @pytest.mark.parametrize("text", CURATED + _random_substrings(80))
-def test_matches_and_tiers_equal_whooshs_own(split_index: Searcher, text: str) -> None:
+def test_matches_and_tiers_equal_whooshs_own(
+    split_index: Searcher, text: str, dense_share: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(evaluate, "DENSE_SHARE", dense_share)
     searcher = split_index
     table = searcher.table
     assert searcher._s.reader().is_atomic() is False  # two segments
@@ -107,7 +112,7 @@ def test_a_phrase_needs_the_characters_adjacent_not_just_present(split_index: Se
     assert docs.tolist() == _whoosh_docs(searcher, compiled.match)
     for docnum in docs:
         passages = searcher._s.stored_fields(int(docnum))["stored"]["passages"]
-        assert any("干部考核" in re.sub(r"\s", "", normalize(t)) for _, t in passages)
+        assert any("干部考核" in re.sub(r"\s", "", normalize(p[1])) for p in passages)
 
 
 def test_a_tiny_cache_evicts_and_still_answers_the_same(split_index: Searcher) -> None:
