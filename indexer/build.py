@@ -38,6 +38,25 @@ def residue(original: str, cleaned: str) -> str:
     )
 
 
+def stored_passages(record: DocumentRecord) -> list[tuple[int, str, str | None]]:
+    """Each passage as ``(ordinal, text, normalized)``; ``normalized`` None when the text
+    is its own search form (simplified script, no full-width or capital letters).
+
+    Highlighting finds the query's strings in a passage's normalized form; keeping the
+    form here spares every search converting traditional passages again. The whole
+    text is normalized once and sliced (normalization keeps offsets).
+    """
+    normalized = normalize(record.text)
+    out: list[tuple[int, str, str | None]] = []
+    for p in record.passages:
+        if record.text[p.start : p.end] == p.text:
+            form = normalized[p.start : p.end]
+        else:
+            form = normalize(p.text)
+        out.append((p.ordinal, p.text, None if form == p.text else form))
+    return out
+
+
 def document_entry(record: DocumentRecord) -> dict[str, object]:
     """Return the index entry of ``record``; its passages are stored in it for display."""
     head = "\n".join(filter(None, [record.title, record.author, record.author_note]))
@@ -66,7 +85,7 @@ def document_entry(record: DocumentRecord) -> dict[str, object]:
             "tags": [(t.name, t.kind) for t in record.live_tags],
             "updated": record.updated_at.isoformat(),
             "stamp": record.stamp,
-            "passages": [(p.ordinal, p.text) for p in record.passages],
+            "passages": stored_passages(record),
         },
     }
     # Every sortable field gets a value ("" / 0 = none): a segment in which no entry had

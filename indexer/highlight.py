@@ -62,9 +62,16 @@ def highlight(original: str, needles: Iterable[str]) -> str:
 
 
 def best_passages(
-    passages: Iterable[tuple[int, str]], needles: Sequence[str], *, limit: int
+    passages: Iterable[tuple[int, str] | tuple[int, str, str | None]],
+    needles: Sequence[str],
+    *,
+    limit: int,
 ) -> list[tuple[int, str]]:
     """Return up to ``limit`` passages as ``(ordinal, html)``, those matching most first.
+
+    A passage is ``(ordinal, text)`` or, as the index stores them, ``(ordinal, text,
+    normalized)`` with the text's search form already made (None: the text itself; see
+    :func:`indexer.build.stored_passages`).
 
     A passage scores the total length of the distinct needles it contains, then the
     number of characters marked; ties go to the earlier passage. When none matches, the
@@ -78,10 +85,10 @@ def best_passages(
     wanted = [n for n in dict.fromkeys(needles) if n]
     scored: list[tuple[tuple[int, int, int], str, list[tuple[int, int]]]] = []
     first: tuple[int, str] | None = None
-    for ordinal, text in passages:
+    for ordinal, text, *form in passages:
         if first is None or ordinal < first[0]:
             first = (ordinal, text)
-        normalized = normalize(text)
+        normalized = normalize(text) if not form else form[0] or text
         found = [n for n in wanted if n in normalized]
         if found:
             spans = match_spans(normalized, found)

@@ -3,7 +3,8 @@
 Each entry (``kind=doc``) carries the whole cleaned text, the head (title, author and
 author note — lines cleaning moved out of the text), the rest of the original (site
 furniture cleaning dropped, still findable) and the facet fields; matching, ranking,
-totals and facets run on them. The passages are only stored (ordinal and text): the
+totals and facets run on them. The passages are only stored (ordinal, text and, when it
+differs, the text's search form): the
 searcher picks the ones to show by finding the query's strings in them
 (:func:`indexer.highlight.best_passages`), so they are not indexed a second time.
 """
@@ -14,7 +15,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from indexer.analysis import char_analyzer, word_analyzer
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bump whenever fields change; an index with another version is rebuilt."""
 
 HEAD_BOOST = 3.0

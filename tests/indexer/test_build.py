@@ -12,6 +12,7 @@ from sqlalchemy import delete
 
 from indexer import build
 from indexer.build import build_options, check, document_entry, rebuild, update
+from indexer.normalize import normalize
 from indexer.query import parse_query
 from indexer.searcher import Searcher
 from indexer.store import IndexStore
@@ -36,7 +37,13 @@ def test_a_document_is_one_entry_that_stores_its_passages(db: Database) -> None:
     assert entry["kind"] == "doc" and entry["entry"] == f"d:{record.id}"
     stored = entry["stored"]
     assert isinstance(stored, dict)
-    assert stored["passages"] == [(p.ordinal, p.text) for p in record.passages]
+    assert [(o, t) for o, t, _ in stored["passages"]] == [
+        (p.ordinal, p.text) for p in record.passages
+    ]
+    forms = [form for _, _, form in stored["passages"]]
+    assert any(forms)  # a traditional document: its passages keep their simplified form
+    for _, text, form in stored["passages"]:
+        assert (form or text) == normalize(text)
     assert "劉漢征" in str(entry["head"])  # the byline stays findable
     assert "責編" in str(entry["rest_chars"])  # so does dropped site furniture
     assert "責編" not in str(entry["chars"])
