@@ -1,6 +1,6 @@
 """The site under load: cold start, then 8 concurrent clients on ``/api/search``.
 
-The server is ``kb serve`` (waitress) in its own process. The load comes from ``wrk``
+The server is ``kb serve`` (gunicorn: a master and its workers). The load comes from ``wrk``
 (Debian package ``wrk``): 8 keep-alive connections cycling through the benchmark
 queries; a Lua ``done`` hook reports the latency percentiles and every kind of error
 (connect, read, write, timeout, non-2xx status) as JSON.
@@ -65,8 +65,16 @@ def get(port: int, path: str, timeout: float = 30.0) -> int:
 class Server:
     """``kb serve`` on a free loopback port; records the time to the first answer."""
 
-    def __init__(self, home: Path, *, threads: int = 8, env: dict[str, str] | None = None) -> None:
-        self.home, self.threads, self.extra_env = home, threads, env or {}
+    def __init__(
+        self,
+        home: Path,
+        *,
+        workers: int | None = None,
+        threads: int | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
+        """``workers``/``threads`` None: ``kb serve``'s defaults, the site as shipped."""
+        self.home, self.workers, self.threads, self.extra_env = home, workers, threads, env or {}
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -74,11 +82,14 @@ class Server:
         """Start the server; return seconds from process start to the first answered query."""
         env = {**os.environ, "KB_HOME": str(self.home), **self.extra_env}
         started = time.perf_counter()
+        command = [str(VENV_BIN / "kb"), "serve", "--port", str(self.port)]
+        if self.workers is not None:
+            command += ["--workers", str(self.workers)]
+        if self.threads is not None:
+            command += ["--threads", str(self.threads)]
         self.process = subprocess.Popen(
-            [str(VENV_BIN / "kb"), "serve", "--port", str(self.port),
-             "--threads", str(self.threads)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )  # fmt: skip
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
         path = search_path(first_query)
         while time.perf_counter() - started < timeout:
             if self.process.poll() is not None:
@@ -90,12 +101,22 @@ class Server:
                 time.sleep(0.01)
         raise TimeoutError("kb serve did not answer")
 
-    def peak_rss_mb(self) -> float:
-        """The server process's peak resident set size (VmHWM)."""
+    def processes(self) -> list[int]:
+        """The master's pid and its workers'."""
         assert self.process is not None
-        status = Path(f"/proc/{self.process.pid}/status").read_text()
-        line = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
-        return int(line.split()[1]) / 1024
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [self.process.pid, *(int(pid) for pid in children.read_text().split())]
+
+    def memory_mb(self) -> dict[str, float]:
+        """Peak RSS (VmHWM) of the largest process and summed over all of them, and the
+        proportional set size (PSS: shared pages split between their sharers) summed —
+        what the server occupies now, without counting pages the workers share twice."""
+        peaks, pss = [], 0.0
+        for pid in self.processes():
+            peaks.append(_proc_kb(Path(f"/proc/{pid}/status"), "VmHWM:") / 1024)
+            pss += _proc_kb(Path(f"/proc/{pid}/smaps_rollup"), "Pss:") / 1024
+        return {"peak_rss_max": max(peaks), "peak_rss_sum": sum(peaks), "pss_sum": pss,
+                "processes": len(peaks)}  # fmt: skip
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -105,6 +126,12 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+def _proc_kb(path: Path, key: str) -> int:
+    """A ``key: N kB`` line of a /proc file."""
+    line = next(line for line in path.read_text().splitlines() if line.startswith(key))
+    return int(line.split()[1])
 
 
 def run_wrk(port: int, queries: list[str], *, seconds: int, connections: int = 8) -> dict:

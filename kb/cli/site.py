@@ -14,17 +14,35 @@ from kb.users import add_user
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    help="Worker processes (default: one per core, at most 4).",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 64),
+    help="Threads per worker (default: 4).",
+)
 @click.pass_obj
-def serve(config: Config, host: str, port: int, threads: int) -> None:
-    """Serve the site with waitress (a production WSGI server)."""
-    from waitress import serve as waitress_serve
+def serve(config: Config, host: str, port: int, workers: int | None, threads: int | None) -> None:
+    """Serve the site with gunicorn (worker processes with threads)."""
+    from web.server import DEFAULT_THREADS, default_workers
+    from web.server import serve as run_server
 
-    from web import create_app
+    count = workers or default_workers()
 
-    app = create_app()
-    click.echo(f"知识库网站已启动：http://{host}:{port}/  （Ctrl+C 停止）")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="kb")
+    def ready() -> None:
+        click.echo(f"知识库网站已启动：http://{host}:{port}/  （{count} 个进程；Ctrl+C 停止）")
+
+    run_server(
+        config,
+        host=host,
+        port=port,
+        workers=count,
+        threads=threads or DEFAULT_THREADS,
+        on_ready=ready,
+    )
 
 
 @click.group()

@@ -1,0 +1,114 @@
+"""Serve the site with gunicorn: one master, several worker processes, threads in each.
+
+Searching is CPU work in Python, so one process answers one query at a time however
+many threads it has (the GIL). Several processes use every core. The master does the
+shared, read-only preparation once before it forks — imports, jieba's dictionaries,
+OpenCC, and the index when there is none yet — and freezes those objects out of the
+garbage collector's reach, so the workers share the pages instead of copying them.
+
+Each worker then builds its own app (``web.create_app``): its own database engine, its
+own searcher and its own index-writer thread, because connections, open index files and
+threads do not survive a fork. Workers stay consistent without talking to each other:
+every search checks the index's current generation on disk, and index writers queue on
+the index's file lock.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import Callable
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from kb.config import Config
+
+DEFAULT_THREADS = 4
+"""Threads per worker: enough to keep a slow request (an export) from blocking searches,
+few enough that CPU-bound searches do not queue behind each other for the GIL."""
+
+
+def default_workers() -> int:
+    """One worker per core, at most 4 (each holds its own searcher's caches)."""
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def bind_address(host: str, port: int) -> str:
+    """``host:port`` as gunicorn binds it (IPv6 addresses in brackets).
+
+    >>> bind_address("127.0.0.1", 5000), bind_address("::1", 8000)
+    ('127.0.0.1:5000', '[::1]:8000')
+    """
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def prepare(config: Config) -> None:
+    """The master's work before forking: what every worker would otherwise repeat."""
+    from indexer.analysis import jieba_tokenizer
+    from indexer.build import update
+    from indexer.normalize import normalize
+    from indexer.store import IndexStore
+    from kb.db.session import Database
+    from web.views import api, api_packs, documents, edit, pack_edit, packs, search, tags
+
+    del api, api_packs, documents, edit, pack_edit, packs, search, tags  # imported, shared
+
+    config.home.mkdir(parents=True, exist_ok=True)
+    db = Database(config.database_url)
+    try:
+        store = IndexStore(config.index_dir)
+        if store.status() != "ok":  # built once here, not raced by every worker
+            update(db, store)
+    finally:
+        db.dispose()
+    jieba_tokenizer()  # the POS tokenizer (editing only) stays lazy: it costs ~1 s
+    normalize("預熱")  # loads OpenCC's dictionaries
+    gc.collect()
+    gc.freeze()  # keep the collector from touching (and so copying) the shared objects
+
+
+class Site(BaseApplication):  # type: ignore[misc]
+    """gunicorn's master and workers running ``web.create_app()``."""
+
+    def __init__(self, options: dict[str, Any], app_factory: Callable[[], Any]) -> None:
+        self.options, self.app_factory = options, app_factory
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        return self.app_factory()
+
+
+def serve(
+    config: Config,
+    *,
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    on_ready: Callable[[], None] = lambda: None,
+) -> None:
+    """Prepare in this process, then run gunicorn until it is stopped (Ctrl+C, SIGTERM)."""
+    from web import create_app
+
+    prepare(config)
+    options = {
+        "bind": [bind_address(host, port)],
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
+        "preload_app": False,  # each worker builds its app after the fork
+        "proc_name": "kb",
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "warning",
+        "graceful_timeout": 10,
+        "keepalive": 0,
+        "control_socket_disable": True,  # no socket written to the user's home folder
+        "when_ready": lambda _arbiter: on_ready(),
+    }
+    Site(options, create_app).run()
