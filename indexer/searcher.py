@@ -74,6 +74,7 @@ class Searcher:
         self.synonyms = synonyms if synonyms is not None else load_synonyms()
         self._lock = threading.RLock()
         self._generation: Path | None = None
+        self._stamp: tuple[int, ...] | None = None
         self._open = _OpenIndex()
         # a Searcher dropped without close() (an app discarded by a test) still closes
         # its index files, which Whoosh keeps open for as long as a reader lives
@@ -84,21 +85,32 @@ class Searcher:
 
     # -- lifecycle ---------------------------------------------------------------------
     def refresh(self) -> None:
-        """Pick up a new generation or newly committed segments."""
+        """Pick up a new generation or newly committed segments.
+
+        Every search calls this. When the folders' change stamp equals the one taken at
+        the last full look, nothing was written since and the look is skipped.
+        """
         with self._lock:
-            current = self.store.current_dir()
             opened = self._open
-            if opened.searcher is not None and current == self._generation:
-                if opened.searcher.up_to_date():
-                    return
-                opened.searcher = opened.searcher.refresh()
-                self._reset()
+            stamp = self.store.change_stamp(self._generation)
+            if stamp is not None and stamp == self._stamp and opened.searcher is not None:
                 return
-            self.close()
-            opened.ix = self.store.open()
-            self._generation = current
-            opened.searcher = opened.ix.searcher()
+            self._look(opened)
+            self._stamp = stamp  # taken before the look: a write during it shows next time
+
+    def _look(self, opened: _OpenIndex) -> None:
+        current = self.store.current_dir()
+        if opened.searcher is not None and current == self._generation:
+            if opened.searcher.up_to_date():
+                return
+            opened.searcher = opened.searcher.refresh()
             self._reset()
+            return
+        self.close()
+        opened.ix = self.store.open()
+        self._generation = current
+        opened.searcher = opened.ix.searcher()
+        self._reset()
 
     def _reset(self) -> None:
         """Forget everything derived from the current reader."""

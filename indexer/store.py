@@ -33,6 +33,9 @@ from kb.errors import IndexProblem
 
 WRITE_TIMEOUT = 300.0
 """Seconds a writer waits for another one to finish before giving up with a message."""
+SETTLED_NS = 2_000_000_000
+"""A change stamp only counts when its newest time is this old (2 s): file systems keep
+coarse times, and a change within the same tick as the last look must not hide."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,24 @@ class IndexStore:
             return None
         path = self.root / name
         return path if whoosh_index.exists_in(path) else None
+
+    def change_stamp(self, generation: Path | None) -> tuple[int, ...] | None:
+        """A cheap fingerprint of the index folder and of ``generation``'s folder.
+
+        Switching generations replaces ``CURRENT`` (the index folder changes); a commit
+        adds files to the generation's folder (its folder changes). Equal stamps taken
+        apart mean nothing was written between them — provided the times are settled
+        (:data:`SETTLED_NS`); otherwise, or when a folder is missing, None: look for real.
+        """
+        if generation is None:
+            return None
+        try:
+            stats = [os.stat(self.root), os.stat(self.root / "CURRENT"), os.stat(generation)]
+        except OSError:
+            return None
+        if time.time_ns() - max(st.st_mtime_ns for st in stats) < SETTLED_NS:
+            return None
+        return tuple(v for st in stats for v in (st.st_ino, st.st_mtime_ns, st.st_size))
 
     def meta(self) -> IndexMeta | None:
         current = self.current_dir()

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import delete
 
 from indexer import build
+from indexer import store as index_store
 from indexer.build import build_options, check, document_entry, rebuild, update
 from indexer.normalize import normalize
 from indexer.query import parse_query
@@ -255,4 +256,36 @@ def test_kept_results_are_reused_until_the_index_changes(tmp_path: Path) -> None
         assert searcher.search(query).total == 1  # the change cleared what was kept
     with Searcher(store) as uncached:
         assert uncached.search(query) is not uncached.search(query)
+    db.dispose()
+
+
+def test_a_settled_change_stamp_holds_until_a_write_and_every_write_is_seen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "1.txt").write_bytes(seed_path(1).read_bytes())
+    db, store = make_index(tmp_path, folder)
+    query = parse_query("三联三带")
+    with Searcher(store) as searcher:
+        generation = store.current_dir()
+        assert store.change_stamp(generation) is None  # just written: not settled yet
+        monkeypatch.setattr(index_store, "SETTLED_NS", 0)
+        stamp = store.change_stamp(generation)
+        assert stamp is not None and stamp == store.change_stamp(generation)
+        searcher.refresh()  # a full look, which keeps the stamp
+        assert searcher._stamp == stamp
+        assert searcher.search(query).total == 0
+
+        (folder / "2.txt").write_text(seed_text(3) + "\n推行“三聯三帶”工作法。\n", "utf-8")
+        ingest_paths(db, [folder], max_bytes=MAX)
+        update(db, store)  # a commit into the same generation
+        assert store.change_stamp(generation) != stamp
+        searcher.refresh()
+        assert searcher.search(query).total == 1
+        rebuild(db, store)  # a new generation
+        assert store.current_dir() != generation
+        searcher.refresh()
+        assert searcher.search(query).total == 1
+        assert searcher._generation == store.current_dir()
     db.dispose()
