@@ -48,7 +48,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "KB_RESULT_CACHE",
         "256",
-        "Result pages the site's searcher keeps for repeated queries (0: none).",
+        "Result pages each site worker's searcher keeps for repeated queries (0: none).",
     ),
 )
 
