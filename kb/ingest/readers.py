@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 import docx
-import trafilatura
 import yaml
 from docx.document import Document as DocxDocument
 from docx.opc.exceptions import PackageNotFoundError
@@ -153,6 +152,8 @@ def read_html(data: bytes) -> Extracted:
     page, encoding = decode_bytes(data, declared=declared)
     if not page.strip():
         return Extracted(encoding, page, "", {})
+    import trafilatura  # here: its import costs ~80 ms that serving and searching never need
+
     extracted = trafilatura.bare_extraction(
         page,
         output_format="python",
