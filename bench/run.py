@@ -19,7 +19,9 @@ Settings (environment): ``BENCH_SIZES`` (1000,10000), ``BENCH_REPEAT`` (3; 1 fro
 documents), ``BENCH_ROUNDS`` (query rounds, 5), ``BENCH_LOAD_SECONDS`` (20),
 ``BENCH_WORK`` (bench/.work), ``BENCH_KEEP_DB`` (1: reuse an ingested database of the
 same corpus and skip the ingest measurement), ``BENCH_BASELINES`` (0: skip jieba alone and
-the naive setup, for a quick kb-only look at a large size; no ratios then).
+the naive setup, for a quick kb-only look at a large size; no ratios then),
+``BENCH_PHASES`` (``search``: measure queries and the site again over the index and with
+the ingest/build figures of the last full run of that size, which the report dates).
 """
 
 from __future__ import annotations
@@ -400,6 +402,7 @@ def markdown(r: dict) -> str:
         f"{r['machine']['memory_gb']} GB, Python {r['machine']['python']}. "
         f"Medians of {b['repeat']} interleaved runs (spread = min–max); "
         f"ratios are within this run.",
+        *_phases_note(r),
         "",
         f"Corpus: {c['documents']:,} generated documents, {c['mb']:.1f} MB, "
         f"{c['doc_bytes']['min']}–{c['doc_bytes']['max']} bytes each (median "
@@ -505,6 +508,18 @@ def markdown(r: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _phases_note(r: dict) -> list[str]:
+    """The line saying which figures come from an earlier run (``BENCH_PHASES=search``)."""
+    if "build_started" not in r:
+        return []
+    return [
+        "",
+        f"Ingest and index build figures are from the run of {r['build_started']}; "
+        f"queries and the site were measured again at {r['started']} over that index "
+        "(`BENCH_PHASES=search`).",
+    ]
+
+
 def short_markdown(r: dict) -> str:
     """The report of a kb-only run (``BENCH_BASELINES=0``): no ratios."""
     c, b, q, s = r["corpus"], r["build"], r["queries"], r["site"]
@@ -515,6 +530,7 @@ def short_markdown(r: dict) -> str:
         "",
         f"Run {r['started']} on {r['machine']['cpu']}, {r['machine']['cores']} cores; "
         "BENCH_BASELINES=0: no jieba floor or naive setup in this run, so no ratios.",
+        *_phases_note(r),
         "",
         "| | value |",
         "|---|---:|",
@@ -550,11 +566,19 @@ def bench_size(size: int, root: Path) -> dict:
         "machine": machine(),
     }
     result["corpus"] = info = corpus(work, size)
-    result["ingest"] = ingest(work, info["mb"], info["documents"])
-    metas, keys = stored_metadata(work)
+    phases = os.environ.get("BENCH_PHASES", "all")
     baselines = os.environ.get("BENCH_BASELINES", "1") != "0"
-    result["build"] = builds(work, info, metas, repeat, baselines=baselines)
-    result["build"]["repeat"] = repeat  # type: ignore[index]
+    if phases == "search":  # queries and site again, over the index a previous run built
+        previous = json.loads((RESULTS / f"{size}.json").read_text(encoding="utf-8"))
+        result["ingest"], result["build"] = previous["ingest"], previous["build"]
+        result["build_started"] = previous.get("build_started", previous["started"])
+        baselines = "naive" in previous["build"]
+        metas, keys = stored_metadata(work)
+    else:
+        result["ingest"] = ingest(work, info["mb"], info["documents"])
+        metas, keys = stored_metadata(work)
+        result["build"] = builds(work, info, metas, repeat, baselines=baselines)
+        result["build"]["repeat"] = repeat  # type: ignore[index]
     log("queries")
     result["queries"] = queries(work, metas, keys, env_int("BENCH_ROUNDS", 5), baselines=baselines)
     log("site")
