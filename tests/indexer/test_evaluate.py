@@ -25,7 +25,7 @@ from indexer.query import parse_query
 from indexer.searcher import Searcher
 from indexer.store import IndexStore
 from indexer.synonyms import load_synonyms
-from indexer.table import DocTable
+from indexer.table import DocTable, _numeric_column
 from kb.ingest.pipeline import ingest_paths
 from tests.conftest import SEEDS_DIR, seed_text
 from tests.indexer.conftest import make_index
@@ -184,3 +184,23 @@ def test_a_block_of_positions_decodes_with_and_without_the_final_stop() -> None:
     got_docs, got = _positions_block(docs, values)
     assert got.tolist() == [p for positions in lists for p in positions]
     assert got_docs.tolist() == [d for d, ps in zip(docs, lists, strict=True) for _ in ps]
+
+
+@pytest.mark.parametrize("name", ["doc_id", "canonical", "date", "year"])
+def test_numeric_columns_read_whole_equal_whooshs_value_by_value(
+    split_index: Searcher, name: str
+) -> None:
+    reader = split_index._s.reader()
+    expected = [int(v) for v in reader.column_reader(name)]
+    found = _numeric_column(reader, name, reader.doc_count_all())
+    assert found.tolist() == expected
+    assert len(set(expected)) > 1
+
+
+def test_field_lengths_read_whole_equal_whooshs_value_by_value(split_index: Searcher) -> None:
+    reader = split_index._s.reader()
+    table = split_index.table
+    for field in ("chars", "words", "head"):
+        expected = [reader.doc_field_length(d, field, 0) for d in range(reader.doc_count_all())]
+        assert table.lengths[field].tolist() == pytest.approx(expected)
+        assert max(expected) > 0
