@@ -149,7 +149,7 @@ class PostingsCache:
                     docs, where = _positions_block(docs, values)
                 else:
                     lists = [matcher.format.decode_positions(value) for value in values]
-                    docs, where = _flatten(docs, lists)
+                    docs, where, _ = _flatten(docs, lists)
                 keys.append((where | (docs << POSITION_BITS))[self.live[docs]])
         return np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
 
@@ -163,19 +163,19 @@ def _positions_block(docs: np.ndarray, values: list[bytes]) -> tuple[np.ndarray,
     Whoosh's Python loop over every position.
     """
     lists = [loads(v[_INT_SIZE:] if v[-1:] == b"." else v[_INT_SIZE:] + b".") for v in values]
-    docs, deltas = _flatten(docs, lists)
+    docs, deltas, lengths = _flatten(docs, lists)
     sums = np.cumsum(deltas)
-    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
     starts = np.cumsum(lengths) - lengths
     starts = starts[lengths > 0]
     return docs, sums - np.repeat(sums[starts] - deltas[starts], lengths[lengths > 0])
 
 
-def _flatten(docs: np.ndarray, lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
-    """Each posting's docnum repeated once per item of its list, and the items."""
+def _flatten(docs: np.ndarray, lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each posting's docnum repeated once per item of its list, the items, and each
+    list's length."""
     lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
     items = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(lengths.sum()))
-    return np.repeat(docs, lengths), items
+    return np.repeat(docs, lengths), items, lengths
 
 
 def _blocks(matcher: Matcher, *, values: bool) -> Iterator[tuple[object, object, object]]:

@@ -220,10 +220,8 @@ class Searcher:
             member[:] = False
             member[evaluator.matches(compiled.tiers[i]).docs] = True
             tier[member[docs]] = i
-        ranked = rank(table, docs, scores, tier, sort=sort, limit=limit)
-        if not compiled.tiers:  # no tiers: every match counts as exact
-            return Ranked(ranked.docs, ranked.top, ranked.top_scores, len(ranked.docs))
-        return ranked
+        # without tiers every match is in tier 0, so every match counts as exact
+        return rank(table, docs, scores, tier, sort=sort, limit=limit)
 
     def _facets(self, docnums: np.ndarray) -> Facets:
         table = self.table

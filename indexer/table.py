@@ -155,9 +155,7 @@ class DocTable:
             tag_codes=tag_codes,
             tag_names=tag_names,
             tag_labels=[name for _, name in tag_names],
-            tag_kinds=np.array([kind_names.index(k) for k, _ in tag_names], dtype=np.int32).reshape(
-                -1
-            ),
+            tag_kinds=np.array([kind_names.index(k) for k, _ in tag_names], dtype=np.int32),
             tag_kind_names=kind_names,
             lengths=lengths,
             average_length={
