@@ -1,9 +1,10 @@
 """The site under load: cold start, then 8 concurrent clients on ``/api/search``.
 
-The server is ``kb serve`` (gunicorn: a master and its workers). The load comes from ``wrk``
-(Debian package ``wrk``): 8 keep-alive connections cycling through the benchmark
-queries; a Lua ``done`` hook reports the latency percentiles and every kind of error
-(connect, read, write, timeout, non-2xx status) as JSON.
+The server is ``kb serve`` (gunicorn: a master and its workers). The load comes from
+``wrk`` (Debian package ``wrk``): 8 connections cycling through the benchmark queries
+(the server closes each after its answer, so wrk reconnects); a Lua ``done`` hook
+reports the latency percentiles and every kind of error (connect, read, write, timeout,
+non-2xx status) as JSON.
 """
 
 from __future__ import annotations
