@@ -16,17 +16,16 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
-from pickle import loads
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.formats import Positions
 from whoosh.matching import Matcher
 from whoosh.reading import IndexReader
-from whoosh.system import _INT_SIZE
+
+from indexer.formats import POSITION_DTYPE, POSITION_SIZE, PackedPositions
 
 CACHE_BYTES = 256 * 1024 * 1024
 """Upper bound of the decoded postings a searcher keeps. The frequent terms are the
@@ -131,8 +130,8 @@ class PostingsCache:
         weights: list[np.ndarray] = []
         for matcher, offset in self._matchers(field, text):
             for ids, block_weights, _ in _blocks(matcher, values=False):
-                docs.append(np.asarray(ids, dtype=np.int64) + offset)
-                weights.append(np.asarray(block_weights, dtype=np.float64))
+                docs.append(ids + offset)
+                weights.append(block_weights)
         if not docs:
             return EMPTY
         all_docs, all_weights = np.concatenate(docs), np.concatenate(weights)
@@ -142,56 +141,54 @@ class PostingsCache:
     def _read_positions(self, field: str, text: str) -> np.ndarray:
         keys: list[np.ndarray] = []
         for matcher, offset in self._matchers(field, text):
-            fast = type(matcher.format) is Positions
+            packed = isinstance(matcher.format, PackedPositions)
             for ids, _, values in _blocks(matcher, values=True):
-                docs = np.asarray(ids, dtype=np.int64) + offset
-                if fast:
-                    docs, where = _positions_block(docs, values)
+                assert values is not None
+                if packed:
+                    docs, where = block_positions(ids + offset, values)
                 else:
                     lists = [matcher.format.decode_positions(value) for value in values]
-                    docs, where, _ = _flatten(docs, lists)
+                    docs, where = _flatten(ids + offset, lists)
                 keys.append((where | (docs << POSITION_BITS))[self.live[docs]])
         return np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
 
 
-def _positions_block(docs: np.ndarray, values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
-    """Decode a block of Whoosh ``Positions`` values at once: (docnum, position) pairs.
+def block_positions(docs: np.ndarray, values: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """Decode a block of :class:`~indexer.formats.PackedPositions` values at once.
 
-    A value is the position count (4 bytes) then a pickled list of deltas from the
-    previous position (the codec may drop the pickle's final ``.``). The deltas of the
-    whole block become one array, summed per posting in one vector pass, instead of
-    Whoosh's Python loop over every position.
+    Returns each occurrence's docnum and position (int64). The values are joined and
+    read as one array; a value's length says how many positions it holds.
     """
-    lists = [loads(v[_INT_SIZE:] if v[-1:] == b"." else v[_INT_SIZE:] + b".") for v in values]
-    docs, deltas, lengths = _flatten(docs, lists)
-    sums = np.cumsum(deltas)
-    starts = np.cumsum(lengths) - lengths
-    starts = starts[lengths > 0]
-    return docs, sums - np.repeat(sums[starts] - deltas[starts], lengths[lengths > 0])
+    counts = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) // POSITION_SIZE
+    where = np.frombuffer(b"".join(values), dtype=POSITION_DTYPE).astype(np.int64)
+    return np.repeat(docs, counts), where
 
 
-def _flatten(docs: np.ndarray, lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each posting's docnum repeated once per item of its list, the items, and each
-    list's length."""
+def _flatten(docs: np.ndarray, lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Each posting's docnum repeated once per item of its list, and the items."""
     lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
     items = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(lengths.sum()))
-    return np.repeat(docs, lengths), items, lengths
+    return np.repeat(docs, lengths), items
 
 
-def _blocks(matcher: Matcher, *, values: bool) -> Iterator[tuple[object, object, object]]:
+Block = tuple[np.ndarray, np.ndarray, "Sequence[bytes] | None"]
+
+
+def _blocks(matcher: Matcher, *, values: bool) -> Iterator[Block]:
     """Yield (docnums, weights, values) per posting block of a segment's term matcher.
 
-    Whoosh 3's on-disk matcher is read a block at a time through its block loader (one
-    unpickle per block); any other matcher (short postings inlined in the term
-    dictionary) posting by posting.
+    Whoosh 3's on-disk matcher is read a block at a time: one unpickle per block, the
+    delta-coded docnums summed and the weights widened by numpy (Whoosh's own
+    ``_read_ids``/``_read_weights`` loop over every posting in Python). Any other
+    matcher (postings inlined in the term dictionary) is read posting by posting.
     """
-    if isinstance(matcher, W3LeafMatcher):
+    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
         while True:
-            matcher._read_ids()
-            matcher._read_weights()
-            if values:
-                matcher._read_values()
-            yield matcher._ids, matcher._weights, matcher._values
+            if matcher._data is None:
+                matcher._read_data()
+            ids, weights, found = matcher._data
+            docs = np.cumsum(np.asarray(ids, dtype=np.int64))
+            yield docs, _block_weights(weights, len(docs)), found if values else None
             if matcher._lastblock:
                 return
             matcher._goto(matcher._nextoffset)
@@ -199,6 +196,20 @@ def _blocks(matcher: Matcher, *, values: bool) -> Iterator[tuple[object, object,
     while matcher.is_active():
         ids.append(matcher.id())
         weights.append(matcher.weight())
-        found.append(matcher.value() if values else None)
+        found.append(matcher.value() if values else b"")
         matcher.next()
-    yield ids, weights, found
+    yield (
+        np.asarray(ids, dtype=np.int64),
+        np.asarray(weights, dtype=np.float64),
+        found if values else None,
+    )
+
+
+def _block_weights(stored: object, count: int) -> np.ndarray:
+    """A block's weights as Whoosh 3 minified them: None (all 1), one float (all that
+    float), or one per posting."""
+    if stored is None:
+        return np.ones(count, dtype=np.float64)
+    if isinstance(stored, float):
+        return np.full(count, stored, dtype=np.float64)
+    return np.asarray(stored, dtype=np.float64)

@@ -11,15 +11,24 @@ searcher picks the ones to show by finding the query's strings in them
 
 from __future__ import annotations
 
+from whoosh.analysis import Tokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from indexer.analysis import char_analyzer, word_analyzer
+from indexer.formats import PackedPositions
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Bump whenever fields change; an index with another version is rebuilt."""
 
 HEAD_BOOST = 3.0
 """Weight of a match in the head (title, author, author note) against one in the text."""
+
+
+def positional(analyzer: Tokenizer, boost: float = 1.0) -> TEXT:
+    """A text field whose postings keep positions, packed (:mod:`indexer.formats`)."""
+    field = TEXT(analyzer=analyzer, phrase=True, field_boost=boost)
+    field.format = PackedPositions(field_boost=boost)
+    return field
 
 
 def build_schema() -> Schema:
@@ -32,11 +41,11 @@ def build_schema() -> Schema:
         doc_key=ID,
         doc_id=NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
         canonical=NUMERIC(int, bits=32, sortable=True, signed=False),
-        head=TEXT(analyzer=words, phrase=True, field_boost=HEAD_BOOST),
-        head_chars=TEXT(analyzer=chars, phrase=True, field_boost=HEAD_BOOST),
-        rest_chars=TEXT(analyzer=chars, phrase=True),
-        words=TEXT(analyzer=words, phrase=True),
-        chars=TEXT(analyzer=chars, phrase=True),
+        head=positional(words, HEAD_BOOST),
+        head_chars=positional(chars, HEAD_BOOST),
+        rest_chars=positional(chars),
+        words=positional(words),
+        chars=positional(chars),
         doc_type=ID(sortable=True),
         region=ID(sortable=True),
         year=NUMERIC(int, bits=32, sortable=True, signed=False),

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from whoosh.formats import Positions
 
 from indexer import evaluate
 from indexer.build import update
 from indexer.compile import compile_query
 from indexer.evaluate import Evaluator, common
+from indexer.formats import PackedPositions, pack
 from indexer.normalize import normalize
-from indexer.postings import POSITION_BITS, PostingsCache, _positions_block
+from indexer.postings import POSITION_BITS, PostingsCache, block_positions
 from indexer.query import parse_query
 from indexer.searcher import Searcher
 from indexer.store import IndexStore
@@ -175,15 +175,38 @@ def test_positions_equal_whooshs_own_posting_by_posting(split_index: Searcher, t
     assert compared
 
 
-def test_a_block_of_positions_decodes_with_and_without_the_final_stop() -> None:
-    fmt = Positions()
-    lists = [[0, 5, 6, 300, 70_000], [], [2], list(range(0, 3_000, 3))]
-    values = [fmt.encode(positions) for positions in lists]
-    values[0] = values[0][:-1]  # the codec may store a value without pickle's final "."
+@pytest.mark.parametrize(("field", "text"), [("chars", "干 部"), ("words", "干部"), ("head", "的")])
+def test_postings_equal_whooshs_own_posting_by_posting(
+    split_index: Searcher, field: str, text: str
+) -> None:
+    reader = split_index._s.reader()
+    matcher = reader.postings(field, text)  # deletion-aware, one posting at a time
+    expected: list[tuple[int, float]] = []
+    while matcher.is_active():
+        expected.append((matcher.id(), matcher.weight()))
+        matcher.next()
+    found = PostingsCache(reader, split_index.table.live).postings(field, text)
+    assert list(zip(found.docs.tolist(), found.weights.tolist(), strict=True)) == expected
+    assert expected
+
+
+def test_a_block_of_packed_positions_decodes_at_once() -> None:
+    lists = [[0, 5, 6, 300, 70_000], [2], list(range(0, 3_000, 3)), [2**32 - 1]]
+    values = [pack(positions) for positions in lists]
     docs = np.array([3, 4, 9, 12], dtype=np.int64)
-    got_docs, got = _positions_block(docs, values)
+    got_docs, got = block_positions(docs, values)
     assert got.tolist() == [p for positions in lists for p in positions]
     assert got_docs.tolist() == [d for d, ps in zip(docs, lists, strict=True) for _ in ps]
+
+
+def test_packed_positions_answer_whooshs_questions_like_its_positions_format() -> None:
+    fmt = PackedPositions(field_boost=3.0)
+    value = pack([1, 4, 9])
+    assert fmt.supports("positions") and fmt.supports("frequency")
+    assert fmt.decode_positions(value) == [1, 4, 9]
+    assert fmt.decode_frequency(value) == 3
+    assert fmt.decode_weight(value) == 9.0
+    assert fmt.combine([value, pack([2, 4])]) == pack([1, 2, 4, 9])
 
 
 @pytest.mark.parametrize("name", ["doc_id", "canonical", "date", "year"])

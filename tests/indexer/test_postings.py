@@ -1,0 +1,91 @@
+"""Postings read block by block equal Whoosh's own posting-by-posting reads.
+
+The seed index holds five documents, so no term there spans more than one of Whoosh's
+128-posting blocks. Here windows of the seeds' real text make a few hundred entries
+over two segments with deletions, so frequent terms span several blocks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from whoosh import index as whoosh_index
+from whoosh.reading import IndexReader
+from whoosh.writing import NO_MERGE
+
+from indexer.postings import POSITION_BITS, PostingsCache
+from indexer.schema import build_schema
+from tests.conftest import seed_text
+
+WINDOW = 300
+STEP = 20
+
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory: pytest.TempPathFactory) -> IndexReader:
+    path = tmp_path_factory.mktemp("blocks")
+    ix = whoosh_index.create_in(str(path), build_schema())
+    texts = [seed_text(n) for n in range(5)]
+    windows = [t[i : i + WINDOW] for t in texts for i in range(0, len(t), STEP)]
+    half = len(windows) // 2
+    for part, commit in ((windows[:half], {}), (windows[half:], {"mergetype": NO_MERGE})):
+        writer = ix.writer()
+        for n, text in enumerate(part, start=0 if not commit else half):
+            writer.add_document(entry=f"d:{n}", head=text[:20], words=text, chars=text)
+        writer.commit(**commit)
+    writer = ix.writer()
+    for n in range(0, len(windows), 7):
+        writer.delete_by_term("entry", f"d:{n}")
+    writer.commit(mergetype=NO_MERGE)
+    reader = ix.reader()
+    assert len(reader.leaf_readers()) == 2
+    return reader
+
+
+def _live(reader: IndexReader) -> np.ndarray:
+    return np.array([not reader.is_deleted(d) for d in range(reader.doc_count_all())])
+
+
+@pytest.mark.parametrize(
+    ("field", "text"), [("chars", "干 部"), ("chars", "组 织"), ("words", "干部"), ("words", "的")]
+)
+def test_docs_weights_and_positions_equal_whooshs(
+    reader: IndexReader, field: str, text: str
+) -> None:
+    matcher = reader.postings(field, text)  # deletion-aware, one posting at a time
+    postings: list[tuple[int, float]] = []
+    keys: list[int] = []
+    while matcher.is_active():
+        postings.append((matcher.id(), matcher.weight()))
+        keys += [(matcher.id() << POSITION_BITS) | p for p in matcher.value_as("positions")]
+        matcher.next()
+    cache = PostingsCache(reader, _live(reader))
+    found = cache.postings(field, text)
+    assert list(zip(found.docs.tolist(), found.weights.tolist(), strict=True)) == postings
+    assert cache.positions(field, text).tolist() == keys
+    assert len(postings) > 2 * 128  # several blocks, over both segments
+
+
+def test_the_head_field_carries_its_boost(reader: IndexReader) -> None:
+    found = PostingsCache(reader, _live(reader)).postings("head", "干部")
+    assert len(found) and set(found.weights.tolist()) <= {3.0, 6.0, 9.0}
+
+
+def test_a_term_missing_from_the_index_has_no_postings(reader: IndexReader) -> None:
+    cache = PostingsCache(reader, _live(reader))
+    assert len(cache.postings("chars", "鑫 鑫")) == 0
+    assert len(cache.positions("chars", "鑫 鑫")) == 0
+
+
+def test_whooshs_phrase_query_reads_the_packed_positions(tmp_path: Path) -> None:
+    from whoosh.query import Phrase
+
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    with ix.writer() as writer:
+        writer.add_document(entry="a", chars="组织工作")
+        writer.add_document(entry="b", chars="工作组织")
+    with ix.searcher() as searcher:
+        hits = searcher.search(Phrase("chars", ["组 织", "织 工", "工 作"]))
+        assert [hit["entry"] for hit in hits] == ["a"]
