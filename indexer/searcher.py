@@ -140,7 +140,7 @@ class Searcher:
         """The current reader's document arrays (and a fresh postings cache with them)."""
         if self._table is None:
             reader = self._s.reader()
-            self._table = DocTable.build(reader, self._scored_fields())
+            self._table = DocTable.of(reader, self._scored_fields())
             self._postings = PostingsCache(reader, self._table.live)
         return self._table
 

@@ -3,8 +3,9 @@
 Searching is CPU work in Python, so one process answers one query at a time however
 many threads it has (the GIL). Several processes use every core. The master does the
 shared, read-only preparation once before it forks — imports, jieba's dictionaries,
-OpenCC, and the index when there is none yet — and freezes those objects out of the
-garbage collector's reach, so the workers share the pages instead of copying them.
+OpenCC, the index when there is none yet, the index's document table — and freezes
+those objects out of the garbage collector's reach, so the workers share the pages
+instead of copying them.
 
 Each worker then builds its own app (``web.create_app``): its own database engine, its
 own searcher and its own index-writer thread, because connections, open index files and
@@ -15,14 +16,19 @@ the index's file lock.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import gc
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gunicorn.app.base import BaseApplication
 
 from kb.config import Config
+
+if TYPE_CHECKING:
+    from indexer.store import IndexStore
 
 DEFAULT_THREADS = 4
 """Threads per worker: enough to keep a slow request (an export) from blocking searches,
@@ -60,12 +66,38 @@ def prepare(config: Config) -> None:
         store = IndexStore(config.index_dir)
         if store.status() != "ok":  # built once here, not raced by every worker
             update(db, store)
+        preload_table(store)
     finally:
         db.dispose()
     jieba_tokenizer()  # the POS tokenizer (editing only) stays lazy: it costs ~1 s
     normalize("預熱")  # loads OpenCC's dictionaries
     gc.collect()
+    release_free_memory()
     gc.freeze()  # keep the collector from touching (and so copying) the shared objects
+
+
+def preload_table(store: IndexStore) -> None:
+    """Build the live index's document table here, so the workers' searchers find it
+    (:meth:`indexer.table.DocTable.of`) and share its pages. An unusable index is left
+    for the workers to report on each request."""
+    from indexer.searcher import Searcher
+    from kb.errors import IndexProblem
+
+    try:
+        with Searcher(store) as searcher:
+            searcher.table  # noqa: B018 - built for what it leaves behind
+    except IndexProblem:
+        pass
+
+
+def release_free_memory() -> None:
+    """Give the C heap's free pages back to the system before forking (glibc only).
+
+    Building the document table frees many short-lived objects; pages that stay
+    resident in the master would count in every worker's resident size as well.
+    """
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 class Site(BaseApplication):  # type: ignore[misc]

@@ -7,6 +7,7 @@ by every worker once its index update lands.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -22,8 +23,14 @@ from urllib.request import urlopen
 
 import pytest
 
+from indexer import table
+from indexer.searcher import Searcher
+from indexer.store import IndexStore
+from kb.config import load_config
+from kb.db.session import Database
+from kb.ingest.pipeline import ingest_paths
 from tests.conftest import seed_path
-from web.server import bind_address, default_workers
+from web.server import bind_address, default_workers, prepare
 
 KB = [sys.executable, "-c", "from kb.cli import main; main()"]
 
@@ -141,3 +148,18 @@ def test_bind_address_and_default_workers() -> None:
     assert bind_address("0.0.0.0", 80) == "0.0.0.0:80"
     assert bind_address("::", 5000) == "[::]:5000"
     assert 1 <= default_workers() <= 4
+
+
+def test_the_master_builds_the_index_and_the_table_its_workers_find(tmp_path: Path) -> None:
+    config = load_config({"KB_HOME": str(tmp_path / "kb")})
+    db = Database(config.database_url)
+    ingest_paths(db, [seed_path(0), seed_path(1)], max_bytes=20 * 1024 * 1024)
+    db.dispose()
+    try:
+        prepare(config)
+    finally:
+        gc.unfreeze()
+    assert table._kept is not None
+    with Searcher(IndexStore(config.index_dir)) as searcher:
+        assert searcher.table is table._kept[1]
+        assert searcher.table.size == 2
