@@ -107,13 +107,20 @@ class Evaluator:
         return Matches(postings.docs, scores * boost)
 
     def _phrase(self, field: str, words: list[str], boost: float) -> Matches:
-        """Documents where ``words`` occur at consecutive positions (Whoosh's slop 1)."""
-        frequencies = [len(self.cache.postings(field, w)) for w in words]
-        # the rarest term first: every intersection after it is at most that long
-        order = sorted(range(len(words)), key=frequencies.__getitem__)
+        """Documents where ``words`` occur at consecutive positions (Whoosh's slop 1).
+
+        Only the words' positions are read (a term's postings would decode the same
+        blocks again): the rarest word first, by the term dictionary's count, so every
+        intersection after it is at most that long and a phrase that cannot occur stops
+        early. Each word's live document frequency, for scoring, comes from its positions.
+        """
+        order = sorted(range(len(words)), key=lambda i: self.cache.doc_frequency(field, words[i]))
+        frequencies = [0] * len(words)
         keys: np.ndarray | None = None
         for i in order:
-            shifted = self.cache.positions(field, words[i]) - i
+            positions = self.cache.positions(field, words[i])
+            frequencies[i] = self.cache.live_frequency(field, words[i], positions)
+            shifted = positions - i
             keys = shifted if keys is None else keys[common(keys, shifted)[0]]
             if not len(keys):
                 return Matches.empty()

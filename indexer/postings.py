@@ -33,6 +33,8 @@ expensive ones and queries share them; at 100,000 documents the benchmark's 48 q
 decode about 150 MB, and a smaller cache (96 MB) made every search decode again (warm
 p50 140 ms instead of 17 ms). Each site worker has its own."""
 POSITION_BITS = 32
+ENTRY_BYTES = 300
+"""Rough cost of a cache entry besides its arrays (key, dict node, array headers)."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,27 @@ class PostingsCache:
         assert isinstance(found, np.ndarray)
         return found
 
+    def doc_frequency(self, field: str, text: str) -> int:
+        """How many entries have ``text`` in ``field``, deleted ones included (read from
+        the term dictionary, no postings decoded): good for ordering terms by rarity."""
+        return int(self.reader.doc_frequency(field, text))
+
+    def live_frequency(self, field: str, text: str, positions: np.ndarray) -> int:
+        """How many live entries have ``text``, given its :meth:`positions` (the length
+        of its postings, without decoding them when they are not cached)."""
+        key = ("frequency", field, text)
+        found = self._cached(key)
+        if found is None:
+            postings = self._cached(("postings", field, text))
+            if isinstance(postings, Postings):
+                count = len(postings)
+            else:
+                docs = positions >> POSITION_BITS
+                count = int(len(docs) and 1 + np.count_nonzero(docs[1:] != docs[:-1]))
+            found = self._store(key, np.array([count], dtype=np.int64))
+        assert isinstance(found, np.ndarray)
+        return int(found[0])
+
     def expand_prefix(self, field: str, prefix: str) -> list[str]:
         """The terms of ``field`` starting with ``prefix``."""
         return [
@@ -105,7 +128,7 @@ class PostingsCache:
     def _store(
         self, key: tuple[str, str, str], value: Postings | np.ndarray
     ) -> Postings | np.ndarray:
-        size = value.nbytes
+        size = _size(value)
         if size > self.budget:
             return value
         with self._lock:
@@ -114,7 +137,7 @@ class PostingsCache:
                 self._bytes += size
             while self._bytes > self.budget:
                 _, dropped = self._entries.popitem(last=False)
-                self._bytes -= dropped.nbytes
+                self._bytes -= _size(dropped)
         return value
 
     # -- reading -----------------------------------------------------------------------
@@ -151,6 +174,11 @@ class PostingsCache:
                     docs, where = _flatten(ids + offset, lists)
                 keys.append((where | (docs << POSITION_BITS))[self.live[docs]])
         return np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+
+
+def _size(value: Postings | np.ndarray) -> int:
+    """What a cache entry costs: its arrays and, roughly, the entry around them."""
+    return value.nbytes + ENTRY_BYTES
 
 
 def block_positions(docs: np.ndarray, values: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
