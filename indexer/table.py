@@ -91,7 +91,9 @@ class DocTable:
     has_copies: np.ndarray
     """True for live entries whose group of copies has another live entry."""
     by_doc_id: np.ndarray
-    """Docnums of the live entries ordered by ``doc_id`` (binary search by id)."""
+    """Docnums of the live entries ordered by ``doc_id``."""
+    sorted_ids: np.ndarray
+    """``doc_id[by_doc_id]``: the ids a binary search by id looks in."""
 
     @property
     def size(self) -> int:
@@ -99,7 +101,7 @@ class DocTable:
 
     def docnum(self, doc_id: int) -> int | None:
         """The docnum of the live entry of document ``doc_id``, if it is indexed."""
-        ids = self.doc_id[self.by_doc_id]
+        ids = self.sorted_ids
         at = int(np.searchsorted(ids, doc_id))
         return int(self.by_doc_id[at]) if at < len(ids) and ids[at] == doc_id else None
 
@@ -174,6 +176,7 @@ class DocTable:
         )
         has_copies = np.zeros(size, dtype=bool)
         has_copies[live_docnums] = sizes[group_of] > 1
+        by_doc_id = live_docnums[np.argsort(doc_id[live_docnums], kind="stable")]
         return cls(
             live=live,
             doc_id=doc_id,
@@ -194,7 +197,8 @@ class DocTable:
                 for name, values in lengths.items()
             },
             has_copies=has_copies,
-            by_doc_id=live_docnums[np.argsort(doc_id[live_docnums], kind="stable")],
+            by_doc_id=by_doc_id,
+            sorted_ids=doc_id[by_doc_id],
         )
 
 

@@ -34,6 +34,7 @@ def _table(canonical: list[int], dates: list[int]) -> DocTable:
         average_length={},
         has_copies=counts[np.array(canonical)] > 1,
         by_doc_id=np.arange(size),
+        sorted_ids=doc_id,
     )
 
 
