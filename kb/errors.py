@@ -7,7 +7,8 @@ KBError                      anything kb reports as a one-line message
  │    ├── EmptyFile           the file holds no text
  │    ├── FileTooLarge        the file is over the size limit
  │    └── UndecodableFile     the bytes are not text in a known encoding, or the file is damaged
- ├── DocumentNotFound        no document has that id
+ ├── NotFound                what a request names does not exist
+ │    └── DocumentNotFound   no document has that id
  ├── StorageError            the database cannot be opened or migrated
  ├── QuerySyntaxError        a search query cannot be understood
  └── IndexProblem            the search index is missing, outdated or busy
@@ -44,7 +45,12 @@ class UndecodableFile(IngestError):
     """The bytes are not text in a known encoding, or the file is damaged."""
 
 
-class DocumentNotFound(KBError):
+class NotFound(KBError):
+    """What a request names (a document, tag, pack, section, item or share link) does
+    not exist; kb.tagging and kb.packs have their own kinds of it."""
+
+
+class DocumentNotFound(NotFound):
     """No document has that id."""
 
 

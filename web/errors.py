@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import logging
-import re
 
 from flask import Flask, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from kb.errors import DocumentNotFound, IndexProblem, KBError, QuerySyntaxError
-from kb.packs import PackError
-from kb.tagging.store import TagError
+from kb.errors import IndexProblem, KBError, NotFound
 
 log = logging.getLogger(__name__)
-
-_PACK_NOT_FOUND = re.compile(r"^没有|中没有|无效或已被撤销")
-"""How kb.packs says a pack, section, item or share link does not exist."""
 
 TITLES = {
     400: "请求有误",
@@ -32,17 +26,11 @@ TITLES = {
 
 def status_for(error: KBError) -> int:
     """The HTTP status that says what kind of problem a kb error is."""
-    if isinstance(error, DocumentNotFound):
-        return 404
-    if isinstance(error, TagError) and str(error).startswith("没有名为"):
-        return 404
-    if isinstance(error, PackError) and _PACK_NOT_FOUND.search(str(error)):
+    if isinstance(error, NotFound):
         return 404
     if isinstance(error, IndexProblem):
         return 503
-    if isinstance(error, QuerySyntaxError | KBError):
-        return 400
-    return 500
+    return 400
 
 
 def respond(status: int, message: str) -> ResponseReturnValue:

@@ -17,7 +17,7 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from kb.db.models import Pack, PackSection
-from kb.packs import PackError, logic
+from kb.packs import PackNotFound, logic
 
 MAX_FIELD = 200
 """Audience and section titles are short columns."""
@@ -38,11 +38,11 @@ def owned_pack(session: Session, pack_id: int) -> Pack:
     """The logged-in editor's pack ``pack_id``; anyone else's is "not found"."""
     try:
         pack = logic.get_pack(session, pack_id) if pack_id <= MAX_ID else None
-    except PackError:
+    except PackNotFound:
         pack = None
     # get_pack falls back to titles: "7" may name another pack than #7
     if pack is None or pack.id != pack_id or pack.owner_id != current_user.id:
-        raise PackError(f"没有编号为 {pack_id} 的素材包")
+        raise PackNotFound(f"没有编号为 {pack_id} 的素材包")
     return pack
 
 
@@ -51,7 +51,7 @@ def section_by_id(pack: Pack, section_id: int) -> PackSection:
     for section in pack.sections:
         if section.id == section_id:
             return section
-    raise PackError(f"素材包“{pack.title}”中没有编号为 {section_id} 的分组")
+    raise PackNotFound(f"素材包“{pack.title}”中没有编号为 {section_id} 的分组")
 
 
 def _bad(label: str, problem: str) -> NoReturn:

@@ -72,7 +72,7 @@ def add(
         target = logic.get_pack(session, pack_ref)
         ordinal = None if passage is None else passage - 1
         item = logic.add_item(session, target, document_id, ordinal, section, note, questions)
-        click.echo(f"已加入“{item.section.title}”部分：条目 {item.id}“{item.title}”")
+        click.echo(f"已加入“{item.section.title}”分组：条目 {item.id}“{item.title}”")
 
 
 @pack.command()
@@ -122,7 +122,7 @@ def move(
     with open_database(config).session() as session:
         item = logic.get_item(logic.get_pack(session, pack_ref), item_id)
         logic.move_item(item, section=section, position=None if position is None else position - 1)
-        click.echo(f"条目 {item.id} 现为“{item.section.title}”部分第 {item.ordinal + 1} 条")
+        click.echo(f"条目 {item.id} 现为“{item.section.title}”分组第 {item.ordinal + 1} 条")
 
 
 @pack.command()
@@ -152,7 +152,7 @@ def list_(config: Config, as_json: bool) -> None:
         audience = row["audience"] or "-"
         click.echo(
             f"#{row['id']}\t{row['title']}\t{audience}\t"
-            f"{row['sections']} 部分 {row['items']} 条{extra}"
+            f"{row['sections']} 个分组 {row['items']} 条{extra}"
         )
     click.echo(f"共 {len(rows)} 个素材包")
 

@@ -9,8 +9,12 @@ functions of a ``PackView``.
 
 from __future__ import annotations
 
-from kb.errors import KBError
+from kb.errors import KBError, NotFound
 
 
 class PackError(KBError):
     """A course pack, section or item cannot be found or changed as asked."""
+
+
+class PackNotFound(PackError, NotFound):
+    """No pack, section, item or share link is the one named."""

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, object_session, selectinload
 
 from kb.db.models import Document, Pack, PackItem, PackSection, utcnow
 from kb.db.repository import get_document
-from kb.packs import PackError
+from kb.packs import PackError, PackNotFound
 from kb.packs.sources import take_snapshot
 
 DEFAULT_SECTION = "未分组"
@@ -113,7 +113,7 @@ def get_pack(session: Session, ref: int | str) -> Pack:
         return pack
     packs = session.scalars(select(Pack).where(Pack.title == text).options(*_LOAD)).all()
     if not packs:
-        raise PackError(f"没有编号或标题为“{text}”的素材包")
+        raise PackNotFound(f"没有编号或标题为“{text}”的素材包")
     if len(packs) > 1:
         ids = "、".join(f"#{p.id}" for p in packs)
         raise PackError(f"有多个素材包名为“{text}”（{ids}），请用编号指明")
@@ -152,10 +152,10 @@ def unshare(pack: Pack) -> None:
 def pack_by_token(session: Session, token: str) -> Pack:
     """The pack shared under ``token``."""
     if not token or len(token) > 64:
-        raise PackError("分享链接无效或已被撤销")
+        raise PackNotFound("分享链接无效或已被撤销")
     pack = session.scalar(select(Pack).where(Pack.share_token == token).options(*_LOAD))
     if pack is None:
-        raise PackError("分享链接无效或已被撤销")
+        raise PackNotFound("分享链接无效或已被撤销")
     return pack
 
 
@@ -196,15 +196,15 @@ def get_section(pack: Pack, ref: int | str) -> PackSection:
     for section in pack.sections:
         if section.title == text or (text.isdigit() and section.id == int(text)):
             return section
-    raise PackError(f"素材包“{pack.title}”中没有“{text}”部分")
+    raise PackNotFound(f"素材包“{pack.title}”中没有“{text}”分组")
 
 
 def add_section(pack: Pack, title: str, *, position: int | None = None) -> PackSection:
     """Add an empty section (its title must be new in the pack)."""
-    clean = _title(title, "部分标题")
+    clean = _title(title, "分组标题")
     _check_position(position)
     if find_section(pack, clean) is not None:
-        raise PackError(f"素材包“{pack.title}”中已有“{clean}”部分")
+        raise PackError(f"素材包“{pack.title}”中已有“{clean}”分组")
     section = PackSection(title=clean)
     pack.sections.insert(_index(position, len(pack.sections)), section)
     _renumber(pack.sections)
@@ -214,10 +214,10 @@ def add_section(pack: Pack, title: str, *, position: int | None = None) -> PackS
 
 def rename_section(section: PackSection, title: str) -> PackSection:
     """Rename a section (the new title must be new in the pack)."""
-    clean = _title(title, "部分标题")
+    clean = _title(title, "分组标题")
     other = find_section(section.pack, clean)
     if other is not None and other is not section:
-        raise PackError(f"素材包“{section.pack.title}”中已有“{clean}”部分")
+        raise PackError(f"素材包“{section.pack.title}”中已有“{clean}”分组")
     section.title = clean
     _touch(section.pack)
     return section
@@ -254,7 +254,7 @@ def get_item(pack: Pack, item_id: int) -> PackItem:
         for item in section.items:
             if item.id == item_id:
                 return item
-    raise PackError(f"素材包“{pack.title}”中没有编号为 {item_id} 的条目")
+    raise PackNotFound(f"素材包“{pack.title}”中没有编号为 {item_id} 的条目")
 
 
 def add_item(
@@ -277,7 +277,7 @@ def add_item(
     for other in (i for s in pack.sections for i in s.items):
         if other.document_id == document_id and other.passage_ordinal == passage:
             what = "该段" if passage is not None else "该文档"
-            raise PackError(f"{what}已在素材包的“{other.section.title}”部分中（条目 {other.id}）")
+            raise PackError(f"{what}已在素材包的“{other.section.title}”分组中（条目 {other.id}）")
     target = find_section(pack, section or DEFAULT_SECTION) or add_section(
         pack, section or DEFAULT_SECTION
     )

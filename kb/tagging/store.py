@@ -15,7 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from kb.db.models import Document, DocumentTag, Tag, TagAlias, utcnow
-from kb.errors import KBError
+from kb.errors import KBError, NotFound
 from kb.tagging.candidates import KINDS, Candidate, sentence_around
 from kb.tagging.names import display_name, is_generic, locate, tag_key
 from kb.tagging.topics import load_taxonomy
@@ -23,6 +23,10 @@ from kb.tagging.topics import load_taxonomy
 
 class TagError(KBError):
     """A tag operation cannot be done as asked."""
+
+
+class TagNotFound(TagError, NotFound):
+    """No tag has the name asked for."""
 
 
 # -- lookups ------------------------------------------------------------------------------
@@ -42,7 +46,7 @@ def get_tag(session: Session, name: str, kind: str | None = None) -> Tag:
         raise TagError(f"未知的标签类别“{kind}”，可选：{'、'.join(KINDS)}")
     tags = find_tags(session, name, kind)
     if not tags:
-        raise TagError(f"没有名为“{name}”的标签")
+        raise TagNotFound(f"没有名为“{name}”的标签")
     if len(tags) > 1:
         kinds = "、".join(t.kind for t in tags)
         raise TagError(f"“{name}”在多个类别中都有（{kinds}），请用 --kind 指明")

@@ -27,7 +27,7 @@ def pack(kb: Runner) -> str:
         "pack", "add", "1", "5", "--passage", "5", "--section", "基层党建",
         "--note", "重点讨论", "--question", "问题一？", "--question", "问题二？",
     )  # fmt: skip
-    assert added.exit_code == 0 and "已加入“基层党建”部分：条目 2" in added.output
+    assert added.exit_code == 0 and "已加入“基层党建”分组：条目 2" in added.output
     assert kb("pack", "add", "组工案例", "5", "--passage", "2").exit_code == 0
     return "组工案例"
 
@@ -46,7 +46,7 @@ def test_show_and_list(kb: Runner, pack: str) -> None:
     assert [(r["id"], r["title"], r["sections"], r["items"]) for r in rows] == [
         (1, "组工案例", 3, 3)
     ]
-    assert "#1\t组工案例\t新任组工干部\t3 部分 3 条" in kb("pack", "list").output
+    assert "#1\t组工案例\t新任组工干部\t3 个分组 3 条" in kb("pack", "list").output
 
 
 def test_export_every_format(kb: Runner, pack: str, tmp_path: Path) -> None:
@@ -65,7 +65,7 @@ def test_export_every_format(kb: Runner, pack: str, tmp_path: Path) -> None:
 
 def test_move_edit_remove_delete(kb: Runner, pack: str) -> None:
     moved = kb("pack", "move", pack, "3", "--section", "干部工作", "--position", "1")
-    assert moved.exit_code == 0 and "现为“干部工作”部分第 1 条" in moved.output
+    assert moved.exit_code == 0 and "现为“干部工作”分组第 1 条" in moved.output
     assert kb("pack", "edit", pack, "2", "--note", "", "--question", "新问题").exit_code == 0
     assert kb("pack", "remove", pack, "1").exit_code == 0
     data = json.loads(kb("pack", "show", pack, "--json").stdout)
@@ -86,7 +86,7 @@ def test_move_edit_remove_delete(kb: Runner, pack: str) -> None:
         (("pack", "show", "不存在"), "没有编号或标题为“不存在”的素材包"),
         (("pack", "add", "组工案例", "99"), "没有编号为 99 的文档"),
         (("pack", "add", "组工案例", "5", "--passage", "99"), "文档 #5 没有第 99 段（共 14 段"),
-        (("pack", "add", "组工案例", "3"), "该文档已在素材包的“干部工作”部分中"),
+        (("pack", "add", "组工案例", "3"), "该文档已在素材包的“干部工作”分组中"),
         (("pack", "add", "组工案例", "5", "--passage", "0"), "Invalid value"),
         (("pack", "create", "组工案例"), "已有名为“组工案例”的素材包"),
         (("pack", "remove", "组工案例", "42"), "没有编号为 42 的条目"),

@@ -10,8 +10,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kb.cli import main
+from kb.errors import DocumentNotFound, IndexProblem, KBError, QuerySyntaxError
+from kb.packs import PackError, PackNotFound
+from kb.tagging.store import TagError, TagNotFound
 from tests.web.conftest import EDITOR, csrf_token
 from web import create_app
+from web.errors import status_for
 
 
 def test_login_with_the_right_password_and_logout(client: FlaskClient) -> None:
@@ -115,3 +119,19 @@ def test_kb_users_add_creates_an_editor_who_can_log_in(app: Flask, tmp_path: Pat
 def test_kb_serve_help_names_host_and_port() -> None:
     result = CliRunner().invoke(main, ["serve", "--help"])
     assert "--host" in result.output and "--port" in result.output
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (DocumentNotFound("没有编号为 9 的文档"), 404),
+        (TagNotFound("没有名为“某某”的标签"), 404),
+        (PackNotFound("分享链接无效或已被撤销"), 404),
+        (TagError("新名称不能为空"), 400),
+        (PackError("分组标题不能为空"), 400),
+        (QuerySyntaxError("引号没有配对"), 400),
+        (IndexProblem("检索索引正被另一个进程写入"), 503),
+    ],
+)
+def test_each_kind_of_kb_error_has_its_http_status(error: KBError, status: int) -> None:
+    assert status_for(error) == status

@@ -230,7 +230,7 @@ def test_reorder_items_and_sections_with_the_forms(
     _post(editor, f"/packs/{pack}/sections/add", {"title": "人才工作"})
     assert [t for t, _ in layout(app, pack)] == ["党建", "干部工作", "人才工作"]
     clash = _post(editor, f"/packs/{pack}/sections/add", {"title": "党建"})
-    assert clash.status_code == 400 and "已有“党建”部分" in _text(clash)
+    assert clash.status_code == 400 and "已有“党建”分组" in _text(clash)
     _post(editor, f"/packs/{pack}/sections/{grassroots}/remove")
     _post(editor, f"/packs/{pack}/items/{whole}/remove")
     assert layout(app, pack) == [("干部工作", [first, second]), ("人才工作", [])]

@@ -245,12 +245,12 @@ def test_default_section_and_titles(seeded: Database) -> None:
         (lambda s, p: logic.create_pack(s, " "), PackError, "素材包标题不能为空"),
         (lambda s, p: logic.create_pack(s, "长" * 201), PackError, "不能超过 200 个字"),
         (lambda s, p: logic.get_item(p, 999), PackError, "没有编号为 999 的条目"),
-        (lambda s, p: logic.get_section(p, "无此部分"), PackError, "没有“无此部分”部分"),
-        (lambda s, p: logic.add_section(p, "干部工作"), PackError, "已有“干部工作”部分"),
+        (lambda s, p: logic.get_section(p, "无此部分"), PackError, "没有“无此部分”分组"),
+        (lambda s, p: logic.add_section(p, "干部工作"), PackError, "已有“干部工作”分组"),
         (
             lambda s, p: logic.rename_section(p.sections[0], "基层党建"),
             PackError,
-            "已有“基层党建”部分",
+            "已有“基层党建”分组",
         ),
         (
             lambda s, p: logic.move_item(p.sections[0].items[0], position=-1),
