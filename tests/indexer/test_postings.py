@@ -89,3 +89,15 @@ def test_whooshs_phrase_query_reads_the_packed_positions(tmp_path: Path) -> None
     with ix.searcher() as searcher:
         hits = searcher.search(Phrase("chars", ["组 织", "织 工", "工 作"]))
         assert [hit["entry"] for hit in hits] == ["a"]
+
+
+@pytest.mark.parametrize("text", ["干 部", "组 织", "部"])
+def test_a_terms_live_frequency_from_its_positions_equals_its_postings_length(
+    reader: IndexReader, text: str
+) -> None:
+    live = _live(reader)
+    from_positions = PostingsCache(reader, live)
+    positions = from_positions.positions("chars", text)
+    frequency = from_positions.live_frequency("chars", text, positions)
+    assert frequency == len(PostingsCache(reader, live).postings("chars", text))
+    assert 0 < frequency < from_positions.doc_frequency("chars", text)  # deletions counted
