@@ -18,7 +18,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -164,14 +163,11 @@ class PostingsCache:
     def _read_positions(self, field: str, text: str) -> np.ndarray:
         keys: list[np.ndarray] = []
         for matcher, offset in self._matchers(field, text):
-            packed = isinstance(matcher.format, PackedPositions)
+            # every positional field of the schema packs its positions (indexer.schema)
+            assert isinstance(matcher.format, PackedPositions), matcher.format
             for ids, _, values in _blocks(matcher, values=True):
                 assert values is not None
-                if packed:
-                    docs, where = block_positions(ids + offset, values)
-                else:
-                    lists = [matcher.format.decode_positions(value) for value in values]
-                    docs, where = _flatten(ids + offset, lists)
+                docs, where = block_positions(ids + offset, values)
                 keys.append((where | (docs << POSITION_BITS))[self.live[docs]])
         return np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
 
@@ -190,13 +186,6 @@ def block_positions(docs: np.ndarray, values: Sequence[bytes]) -> tuple[np.ndarr
     counts = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) // POSITION_SIZE
     where = np.frombuffer(b"".join(values), dtype=POSITION_DTYPE).astype(np.int64)
     return np.repeat(docs, counts), where
-
-
-def _flatten(docs: np.ndarray, lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
-    """Each posting's docnum repeated once per item of its list, and the items."""
-    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-    items = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(lengths.sum()))
-    return np.repeat(docs, lengths), items
 
 
 Block = tuple[np.ndarray, np.ndarray, "Sequence[bytes] | None"]
@@ -224,7 +213,8 @@ def _blocks(matcher: Matcher, *, values: bool) -> Iterator[Block]:
     while matcher.is_active():
         ids.append(matcher.id())
         weights.append(matcher.weight())
-        found.append(matcher.value() if values else b"")
+        if values:
+            found.append(matcher.value())
         matcher.next()
     yield (
         np.asarray(ids, dtype=np.int64),

@@ -147,10 +147,9 @@ class DocTable:
         """Make every array read-only: a table may be shared by readers and processes."""
         for item in fields(self):
             value = getattr(self, item.name)
-            arrays = value.values() if isinstance(value, dict) else [value]
             if isinstance(value, Codes):
-                arrays = [value.codes]
-            for array in arrays:
+                value = value.codes
+            for array in value.values() if isinstance(value, dict) else [value]:
                 if isinstance(array, np.ndarray):
                     array.flags.writeable = False
 
@@ -213,10 +212,11 @@ def state_key(reader: IndexReader) -> tuple[object, ...]:
 
     An empty index has no segments; all empty indexes have the same (empty) table.
     """
+    segments = ((leaf.segment(), leaf) for leaf, _ in reader.leaf_readers())
     leaves = tuple(
-        (leaf.segment().segment_id(), leaf.doc_count())
-        for leaf, _ in reader.leaf_readers()
-        if leaf.segment() is not None
+        (segment.segment_id(), leaf.doc_count())
+        for segment, leaf in segments
+        if segment is not None
     )
     return (reader.generation(), leaves)
 

@@ -83,11 +83,8 @@ def preload_table(store: IndexStore) -> None:
     from indexer.searcher import Searcher
     from kb.errors import IndexProblem
 
-    try:
-        with Searcher(store) as searcher:
-            searcher.table  # noqa: B018 - built for what it leaves behind
-    except IndexProblem:
-        pass
+    with contextlib.suppress(IndexProblem), Searcher(store) as searcher:
+        searcher.table  # noqa: B018 - built for what it leaves behind
 
 
 def release_free_memory() -> None:
