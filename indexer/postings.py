@@ -1,11 +1,13 @@
-"""Postings decoded into numpy arrays, a block at a time, kept in a cache bounded in bytes.
+"""Postings read into numpy arrays, kept in a cache bounded in bytes.
 
 Whoosh's matchers walk postings one document at a time in Python, and a phrase checks
 positions document by document through several layers of matchers: for a query whose
 words are in half of the corpus that walk *is* the query's time. Here a term's postings
-are read block by block (one unpickle per block) into arrays — docnums and frequencies,
-and for phrases the positions, as ``docnum << 32 | position`` keys — which
-:mod:`indexer.evaluate` combines with vector operations.
+are read whole into arrays — docnums and weights, and for phrases the positions, as
+``docnum << 32 | position`` keys — which :mod:`indexer.evaluate` combines with vector
+operations. Each segment's postings come from its sidecar (:mod:`indexer.sidecar`:
+flat arrays, sliced); a segment without one is read block by block (one unpickle per
+128 postings).
 
 The arrays of recently used terms stay in a least-recently-used cache for the life of
 the reader. The terms that cost most to decode are the frequent ones, which are also
@@ -20,11 +22,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import W3LeafMatcher, W3TermInfo
 from whoosh.matching import Matcher
-from whoosh.reading import IndexReader
+from whoosh.reading import IndexReader, SegmentReader, TermInfo
 
 from indexer.formats import POSITION_DTYPE, POSITION_SIZE, PackedPositions
+from indexer.sidecar import Sidecar
 
 CACHE_BYTES = 256 * 1024 * 1024
 """Upper bound of the decoded postings a searcher keeps. The frequent terms are the
@@ -61,7 +64,10 @@ class PostingsCache:
 
     def __init__(self, reader: IndexReader, live: np.ndarray, budget: int = CACHE_BYTES) -> None:
         self.reader = reader
-        self.leaves = reader.leaf_readers()
+        self.leaves = [
+            _Leaf(leaf, offset, Sidecar.find(leaf.storage(), leaf.segment()))
+            for leaf, offset in reader.leaf_readers()
+        ]
         self.live = live
         self.budget = budget
         self._entries: OrderedDict[tuple[str, str, str], Postings | np.ndarray] = OrderedDict()
@@ -140,36 +146,87 @@ class PostingsCache:
         return value
 
     # -- reading -----------------------------------------------------------------------
-    def _matchers(self, field: str, text: str) -> Iterator[tuple[Matcher, int]]:
-        """The raw (deletion-unaware) matcher of the term in each segment, with its offset."""
-        for leaf, offset in self.leaves:
-            if (field, text) in leaf:
-                term = leaf._text_to_bytes(field, text)
-                yield leaf._terms.matcher(field, term, leaf.schema[field].format), offset
+    def _terms(self, field: str, text: str) -> Iterator[tuple[_Leaf, TermInfo]]:
+        """Each segment holding the term, with the term's info there."""
+        for leaf in self.leaves:
+            if (field, text) in leaf.reader:
+                yield leaf, leaf.reader.term_info(field, text)
 
     def _read(self, field: str, text: str) -> Postings:
-        docs: list[np.ndarray] = []
-        weights: list[np.ndarray] = []
-        for matcher, offset in self._matchers(field, text):
-            for ids, block_weights, _ in _blocks(matcher, values=False):
-                docs.append(ids + offset)
-                weights.append(block_weights)
-        if not docs:
+        found = [leaf.postings(field, text, info) for leaf, info in self._terms(field, text)]
+        if not found:
             return EMPTY
-        all_docs, all_weights = np.concatenate(docs), np.concatenate(weights)
-        keep = self.live[all_docs]
-        return Postings(all_docs[keep], all_weights[keep])
+        docs = np.concatenate([d for d, _ in found])
+        weights = np.concatenate([w for _, w in found])
+        keep = self.live[docs]
+        return Postings(docs[keep], weights[keep])
 
     def _read_positions(self, field: str, text: str) -> np.ndarray:
+        # every positional field of the schema packs its positions (indexer.schema)
+        assert isinstance(self.reader.schema[field].format, PackedPositions), field
         keys: list[np.ndarray] = []
-        for matcher, offset in self._matchers(field, text):
-            # every positional field of the schema packs its positions (indexer.schema)
-            assert isinstance(matcher.format, PackedPositions), matcher.format
-            for ids, _, values in _blocks(matcher, values=True):
-                assert values is not None
-                docs, where = block_positions(ids + offset, values)
-                keys.append((where | (docs << POSITION_BITS))[self.live[docs]])
+        for leaf, info in self._terms(field, text):
+            docs, where = leaf.positions(field, text, info)
+            keys.append((where | (docs << POSITION_BITS))[self.live[docs]])
         return np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class _Leaf:
+    """One segment of the reader: where its docnums start, and its sidecar if it has one.
+
+    A term is read from the sidecar (:mod:`indexer.sidecar`: two slices, no decoding);
+    a segment without one (written by Whoosh's own codec) is read block by block.
+    Docnums come back with the segment's offset added, deleted ones included.
+    """
+
+    reader: SegmentReader
+    offset: int
+    sidecar: Sidecar | None
+
+    def postings(self, field: str, text: str, info: TermInfo) -> tuple[np.ndarray, np.ndarray]:
+        """Docnums (int64) and weights (float64) of the term."""
+        row = self._row(info)
+        if row is None:
+            blocks = list(_blocks(self._matcher(field, text), values=False))
+            docs = np.concatenate([ids for ids, _, _ in blocks])
+            return docs + self.offset, np.concatenate([w for _, w, _ in blocks])
+        assert self.sidecar is not None
+        pairs = self.sidecar.pairs(row)
+        docs = pairs[:, 0].astype(np.int64) + self.offset
+        format_ = self.reader.schema[field].format
+        if isinstance(format_, PackedPositions):  # the second column counts positions
+            return docs, pairs[:, 1] * float(format_.field_boost)
+        return docs, pairs[:, 1].view(np.float32).astype(np.float64)
+
+    def positions(self, field: str, text: str, info: TermInfo) -> tuple[np.ndarray, np.ndarray]:
+        """Each occurrence's docnum and position (int64), by docnum then position."""
+        row = self._row(info)
+        if row is None:
+            blocks = [
+                block_positions(ids, values)
+                for ids, _, values in _blocks(self._matcher(field, text), values=True)
+                if values is not None
+            ]
+            docs = np.concatenate([d for d, _ in blocks])
+            return docs + self.offset, np.concatenate([w for _, w in blocks])
+        assert self.sidecar is not None
+        pairs = self.sidecar.pairs(row)
+        docs = np.repeat(pairs[:, 0].astype(np.int64) + self.offset, pairs[:, 1])
+        return docs, self.sidecar.positions(row).astype(np.int64)
+
+    def _row(self, info: TermInfo) -> int | None:
+        """The term's row in the sidecar (None: read Whoosh's postings instead)."""
+        if self.sidecar is None or not isinstance(info, W3TermInfo) or info.is_inlined():
+            return None
+        offset, _ = info.extent()
+        return self.sidecar.row(offset)
+
+    def _matcher(self, field: str, text: str) -> Matcher:
+        """Whoosh's raw (deletion-unaware) matcher of the term in this segment."""
+        reader = self.reader
+        term = reader._text_to_bytes(field, text)
+        return reader._terms.matcher(field, term, reader.schema[field].format)
 
 
 def _size(value: Postings | np.ndarray) -> int:

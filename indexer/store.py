@@ -28,6 +28,7 @@ from whoosh.index import FileIndex
 from whoosh.writing import SegmentWriter
 
 from indexer.analysis import dictionary_hash
+from indexer.codec import KbCodec
 from indexer.schema import SCHEMA_VERSION, build_schema
 from kb.errors import IndexProblem
 
@@ -165,8 +166,11 @@ def committing(ix: FileIndex, **writer_options: object) -> Iterator[SegmentWrite
     Segments are written as separate files, not one compound file: Whoosh reads a
     compound segment by copying each of its parts into memory (``BufferFile`` wraps the
     map in a ``BytesIO``), so a reader would hold the whole index in RAM twice over.
+    Segments are written by :class:`~indexer.codec.KbCodec`, which adds each one's
+    postings sidecar (:mod:`indexer.sidecar`).
     """
     writer_options.setdefault("compound", False)
+    writer_options.setdefault("codec", KbCodec())
     writer = ix.writer(timeout=WRITE_TIMEOUT, delay=0.25, **writer_options)
     try:
         yield writer

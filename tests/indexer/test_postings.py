@@ -1,12 +1,15 @@
-"""Postings read block by block equal Whoosh's own posting-by-posting reads.
+"""Postings read from sidecars, or block by block, equal Whoosh's own reads.
 
 The seed index holds five documents, so no term there spans more than one of Whoosh's
 128-posting blocks. Here windows of the seeds' real text make a few hundred entries
-over two segments with deletions, so frequent terms span several blocks.
+over two segments with deletions, so frequent terms span several blocks. The index is
+written twice: by the kb codec (segments with sidecars, what the product reads) and by
+Whoosh's default codec (no sidecars: the block reader).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -15,33 +18,51 @@ from whoosh import index as whoosh_index
 from whoosh.reading import IndexReader
 from whoosh.writing import NO_MERGE
 
+from indexer.codec import KbCodec
 from indexer.postings import POSITION_BITS, PostingsCache
 from indexer.schema import build_schema
+from indexer.sidecar import Sidecar
 from tests.conftest import seed_text
 
 WINDOW = 300
 STEP = 20
 
 
-@pytest.fixture(scope="module")
-def reader(tmp_path_factory: pytest.TempPathFactory) -> IndexReader:
+def windows() -> list[str]:
+    """Overlapping windows of the seeds' text: a few hundred short entries."""
+    texts = [seed_text(n) for n in range(5)]
+    return [t[i : i + WINDOW] for t in texts for i in range(0, len(t), STEP)]
+
+
+@pytest.fixture(scope="module", params=["kb", "whoosh"])
+def reader(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[IndexReader]:
     path = tmp_path_factory.mktemp("blocks")
     ix = whoosh_index.create_in(str(path), build_schema())
-    texts = [seed_text(n) for n in range(5)]
-    windows = [t[i : i + WINDOW] for t in texts for i in range(0, len(t), STEP)]
-    half = len(windows) // 2
-    for part, commit in ((windows[:half], {}), (windows[half:], {"mergetype": NO_MERGE})):
-        writer = ix.writer()
+    codec: dict[str, object] = {"compound": False}  # as indexer.store.committing writes
+    if request.param == "kb":
+        codec["codec"] = KbCodec()
+    entries = windows()
+    half = len(entries) // 2
+    for part, commit in ((entries[:half], {}), (entries[half:], {"mergetype": NO_MERGE})):
+        writer = ix.writer(**codec)
         for n, text in enumerate(part, start=0 if not commit else half):
-            writer.add_document(entry=f"d:{n}", head=text[:20], words=text, chars=text)
+            writer.add_document(
+                entry=f"d:{n}", head=text[:20], words=text, chars=text, tags=f"n:{n % 3}"
+            )
         writer.commit(**commit)
-    writer = ix.writer()
-    for n in range(0, len(windows), 7):
+    writer = ix.writer(**codec)
+    for n in range(0, len(entries), 7):
         writer.delete_by_term("entry", f"d:{n}")
     writer.commit(mergetype=NO_MERGE)
     reader = ix.reader()
-    assert len(reader.leaf_readers()) == 2
-    return reader
+    sidecars = [Sidecar.find(leaf.storage(), leaf.segment()) for leaf, _ in reader.leaf_readers()]
+    assert len(sidecars) == 2
+    assert all(s is not None for s in sidecars) == (request.param == "kb")
+    yield reader
+    reader.close()
+    ix.close()
 
 
 def _live(reader: IndexReader) -> np.ndarray:
@@ -66,6 +87,17 @@ def test_docs_weights_and_positions_equal_whooshs(
     assert list(zip(found.docs.tolist(), found.weights.tolist(), strict=True)) == postings
     assert cache.positions(field, text).tolist() == keys
     assert len(postings) > 2 * 128  # several blocks, over both segments
+
+
+def test_a_keyword_fields_postings_equal_whooshs(reader: IndexReader) -> None:
+    matcher = reader.postings("tags", "n:1")
+    expected = []
+    while matcher.is_active():
+        expected.append((matcher.id(), matcher.weight()))
+        matcher.next()
+    found = PostingsCache(reader, _live(reader)).postings("tags", "n:1")
+    assert list(zip(found.docs.tolist(), found.weights.tolist(), strict=True)) == expected
+    assert len(expected) > 50
 
 
 def test_the_head_field_carries_its_boost(reader: IndexReader) -> None:

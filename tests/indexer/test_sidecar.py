@@ -1,0 +1,128 @@
+"""Every segment the kb codec writes — added, merged, written by several processes —
+carries a sidecar whose postings equal Whoosh's own, and loses it with the segment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from whoosh import index as whoosh_index
+from whoosh.index import FileIndex
+from whoosh.reading import IndexReader
+
+from indexer.codec import KbCodec
+from indexer.postings import POSITION_BITS, PostingsCache
+from indexer.schema import build_schema
+from indexer.sidecar import MAGIC, TABLE_EXT, Sidecar
+from tests.indexer.test_postings import windows
+
+TERMS = [
+    ("chars", "干 部"),
+    ("chars", "组 织"),
+    ("words", "干部"),
+    ("head", "工作"),
+    ("tags", "n:2"),
+]
+
+
+def _add(ix: FileIndex, entries: list[str], start: int, **options: object) -> None:
+    writer = ix.writer(codec=KbCodec(), compound=False, **options)
+    for n, text in enumerate(entries, start=start):
+        writer.add_document(
+            entry=f"d:{n}", head=text[:20], words=text, chars=text, tags=f"n:{n % 3}"
+        )
+    writer.commit()
+
+
+def _whooshs(reader: IndexReader, field: str, text: str) -> tuple[list, list]:
+    """Docnums and weights, and position keys, as Whoosh's own matcher reads them."""
+    matcher = reader.postings(field, text)
+    postings, keys = [], []
+    positional = reader.schema[field].format.supports("positions")
+    while matcher.is_active():
+        postings.append((matcher.id(), matcher.weight()))
+        if positional:
+            keys += [(matcher.id() << POSITION_BITS) | p for p in matcher.value_as("positions")]
+        matcher.next()
+    return postings, keys
+
+
+def _assert_sidecars_match(ix: FileIndex) -> None:
+    with ix.reader() as reader:
+        leaves = reader.leaf_readers()
+        assert all(Sidecar.find(leaf.storage(), leaf.segment()) for leaf, _ in leaves)
+        live = np.array([not reader.is_deleted(d) for d in range(reader.doc_count_all())])
+        cache = PostingsCache(reader, live)
+        for field, text in TERMS:
+            postings, keys = _whooshs(reader, field, text)
+            found = cache.postings(field, text)
+            assert list(zip(found.docs.tolist(), found.weights.tolist(), strict=True)) == postings
+            assert postings, (field, text)
+            if keys:
+                assert cache.positions(field, text).tolist() == keys
+        segments = {leaf.segment().segment_id() for leaf, _ in leaves}
+    tables = {p.name.removesuffix(TABLE_EXT) for p in Path(ix.storage.folder).glob("*.kbt")}
+    assert tables == segments  # a merged-away segment's sidecar went with it
+
+
+def test_merged_segments_get_a_sidecar_and_the_old_ones_go(tmp_path: Path) -> None:
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    entries = windows()
+    third = len(entries) // 3
+    for start in (0, third, 2 * third):
+        _add(ix, entries[start : start + third], start)  # Whoosh merges small segments
+    writer = ix.writer(codec=KbCodec(), compound=False)
+    for n in range(0, len(entries), 5):
+        writer.delete_by_term("entry", f"d:{n}")
+    writer.commit(optimize=True)  # one segment, written by merging, deletions dropped
+    with ix.reader() as reader:
+        assert len(reader.leaf_readers()) == 1
+    _assert_sidecars_match(ix)
+    ix.close()
+
+
+@pytest.mark.parametrize("multisegment", [True, False])
+def test_a_build_in_two_processes_writes_sidecars(tmp_path: Path, multisegment: bool) -> None:
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    _add(ix, windows(), 0, procs=2, multisegment=multisegment, batchsize=50)
+    _assert_sidecars_match(ix)
+    ix.close()
+
+
+@pytest.fixture
+def segment_reader(tmp_path: Path) -> IndexReader:
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    _add(ix, windows()[:40], 0)
+    reader = ix.reader()
+    yield reader
+    reader.close()
+    ix.close()
+
+
+def test_an_offset_that_starts_no_term_has_no_row(segment_reader: IndexReader) -> None:
+    sidecar = Sidecar.find(segment_reader.storage(), segment_reader.segment())
+    assert sidecar is not None
+    offset, _ = segment_reader.term_info("chars", "干 部").extent()
+    assert sidecar.row(offset) is not None
+    assert sidecar.row(offset + 1) is None
+    assert sidecar.row(2**62) is None
+
+
+def test_a_damaged_sidecar_is_refused(segment_reader: IndexReader) -> None:
+    storage, segment = segment_reader.storage(), segment_reader.segment()
+    table = Path(storage.folder) / segment.make_filename(TABLE_EXT)
+    data = table.read_bytes()
+    assert data.startswith(MAGIC)
+    table.write_bytes(b"NOTKB!!!" + data[8:])
+    with pytest.raises(ValueError, match="not a kb sidecar"):
+        Sidecar.find(storage, segment)
+    table.write_bytes(data)
+    postings = Path(storage.folder) / segment.make_filename(".kbp")
+    postings.write_bytes(postings.read_bytes()[:8])
+    sidecar = Sidecar.find(storage, segment)
+    assert sidecar is not None
+    row = sidecar.row(segment_reader.term_info("chars", "干 部").extent()[0])
+    assert row is not None
+    with pytest.raises(OSError, match="truncated"):
+        sidecar.pairs(row)
