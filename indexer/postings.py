@@ -29,11 +29,13 @@ from whoosh.reading import IndexReader, SegmentReader, TermInfo
 from indexer.formats import POSITION_DTYPE, POSITION_SIZE, PackedPositions
 from indexer.sidecar import Sidecar
 
-CACHE_BYTES = 256 * 1024 * 1024
-"""Upper bound of the decoded postings a searcher keeps. The frequent terms are the
-expensive ones and queries share them; at 100,000 documents the benchmark's 48 queries
-decode about 150 MB, and a smaller cache (96 MB) made every search decode again (warm
-p50 140 ms instead of 17 ms). Each site worker has its own."""
+CACHE_BYTES = 64 * 1024 * 1024
+"""Upper bound of the decoded postings a searcher keeps (each site worker has its own).
+Reading a term from its sidecar is a slice and a widening, but the frequent terms'
+positions are millions of values, and queries share those terms (干部, 工作, 组织):
+keeping them spares most of a warm search's reading. At 10,000 documents the
+benchmark's 48 queries keep 12 MB; at 100,000 they would keep about 150 MB, more than a
+server's memory target allows, so the least recently used ones are read again."""
 POSITION_BITS = 32
 ENTRY_BYTES = 300
 """Rough cost of a cache entry besides its arrays (key, dict node, array headers)."""
