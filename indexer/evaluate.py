@@ -120,8 +120,9 @@ class Evaluator:
         for i in order:
             positions = self.cache.positions(field, words[i])
             frequencies[i] = self.cache.live_frequency(field, words[i], positions)
-            shifted = positions - i
-            keys = shifted if keys is None else keys[common(keys, shifted)[0]]
+            # keys hold where the phrase would start; the running keys (short, after the
+            # rarest word) move to word i, never a frequent word's millions of positions
+            keys = positions - i if keys is None else keys[common(keys + i, positions)[0]]
             if not len(keys):
                 return Matches.empty()
         assert keys is not None

@@ -29,13 +29,13 @@ from whoosh.reading import IndexReader, SegmentReader, TermInfo
 from indexer.formats import POSITION_DTYPE, POSITION_SIZE, PackedPositions
 from indexer.sidecar import Sidecar
 
-CACHE_BYTES = 64 * 1024 * 1024
+CACHE_BYTES = 256 * 1024 * 1024
 """Upper bound of the decoded postings a searcher keeps (each site worker has its own).
 Reading a term from its sidecar is a slice and a widening, but the frequent terms'
 positions are millions of values, and queries share those terms (干部, 工作, 组织):
-keeping them spares most of a warm search's reading. At 10,000 documents the
-benchmark's 48 queries keep 12 MB; at 100,000 they would keep about 150 MB, more than a
-server's memory target allows, so the least recently used ones are read again."""
+keeping them spares most of a warm search's reading. At 100,000 documents the
+benchmark's 48 queries keep 122 MB; with 64 MB the warm p50 / p95 went from 18 / 42 ms
+to 46 / 95 ms, and memory did not fall — re-reading allocates as much, transiently."""
 POSITION_BITS = 32
 ENTRY_BYTES = 300
 """Rough cost of a cache entry besides its arrays (key, dict node, array headers)."""
@@ -166,10 +166,9 @@ class PostingsCache:
     def _read_positions(self, field: str, text: str) -> np.ndarray:
         # every positional field of the schema packs its positions (indexer.schema)
         assert isinstance(self.reader.schema[field].format, PackedPositions), field
-        keys: list[np.ndarray] = []
-        for leaf, info in self._terms(field, text):
-            docs, where = leaf.positions(field, text, info)
-            keys.append((where | (docs << POSITION_BITS))[self.live[docs]])
+        keys = [leaf.keys(field, text, info, self.live) for leaf, info in self._terms(field, text)]
+        if len(keys) == 1:
+            return keys[0]
         return np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
 
 
@@ -201,21 +200,30 @@ class _Leaf:
             return docs, pairs[:, 1] * float(format_.field_boost)
         return docs, pairs[:, 1].view(np.float32).astype(np.float64)
 
-    def positions(self, field: str, text: str, info: TermInfo) -> tuple[np.ndarray, np.ndarray]:
-        """Each occurrence's docnum and position (int64), by docnum then position."""
+    def keys(self, field: str, text: str, info: TermInfo, live: np.ndarray) -> np.ndarray:
+        """``docnum << 32 | position`` of each occurrence in a live document, ascending.
+
+        A frequent term has millions of occurrences: the keys are built in place in one
+        array, the docnums' own, so a read holds little more than the result.
+        """
         row = self._row(info)
         if row is None:
             blocks = [
-                block_positions(ids, values)
+                block_positions(ids + self.offset, values)
                 for ids, _, values in _blocks(self._matcher(field, text), values=True)
                 if values is not None
             ]
-            docs = np.concatenate([d for d, _ in blocks])
-            return docs + self.offset, np.concatenate([w for _, w in blocks])
-        assert self.sidecar is not None
-        pairs = self.sidecar.pairs(row)
-        docs = np.repeat(pairs[:, 0].astype(np.int64) + self.offset, pairs[:, 1])
-        return docs, self.sidecar.positions(row).astype(np.int64)
+            keys = np.concatenate([d for d, _ in blocks])
+            where = np.concatenate([w for _, w in blocks])
+        else:
+            assert self.sidecar is not None
+            pairs = self.sidecar.pairs(row)
+            keys = np.repeat(pairs[:, 0].astype(np.int64) + self.offset, pairs[:, 1])
+            where = self.sidecar.positions(row)
+        keep = live[keys]
+        keys <<= POSITION_BITS
+        keys |= where
+        return keys if keep.all() else keys[keep]
 
     def _row(self, info: TermInfo) -> int | None:
         """The term's row in the sidecar (None: read Whoosh's postings instead)."""
