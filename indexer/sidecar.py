@@ -6,7 +6,7 @@ block, and at 100,000 documents the first run of a query spent most of its time 
 While Whoosh writes a segment, :mod:`indexer.codec` hands every posting to a
 :class:`SidecarWriter` too, which lays the segment's postings out in three files:
 
-    <segment>.kbt   term table: magic, T, then three little-endian uint64 arrays —
+    <segment>.kbt   term table: magic, then little-endian uint64s: T, and three arrays —
                     the term's offset in Whoosh's postings file (T, ascending: the key),
                     its first posting (T + 1) and its first position (T + 1)
     <segment>.kbp   postings: per posting two little-endian uint32 — the docnum, and
@@ -16,9 +16,9 @@ While Whoosh writes a segment, :mod:`indexer.codec` hands every posting to a
     <segment>.kbx   positions: little-endian uint32, a posting's positions ascending
 
 A reader finds a term's row from its Whoosh term info (the postings offset is unique
-per term) and slices both files with ``os.pread``: nothing unpickled, nothing
-decompressed, and the bytes come from the operating system's page cache, which every
-server process shares. The files are named like Whoosh's own segment files, so
+per term) and slices the files with ``os.pread``: nothing unpickled, nothing
+decompressed, nothing mapped; the bytes come from the operating system's page cache,
+which every server process shares. The files are named like Whoosh's own segment files, so
 Whoosh deletes them with their segment.
 """
 
@@ -41,6 +41,9 @@ POSITIONS_EXT = ".kbx"
 MAGIC = b"KBSIDE01"
 """First bytes of a term table; a new layout needs a new magic (and SCHEMA_VERSION)."""
 WORD = np.dtype("<u4")
+KEY = np.dtype("<u8")
+STRIDE = 512
+"""A reader keeps every STRIDE-th term's key in memory (see :class:`Sidecar`)."""
 PAIR_BYTES = 2 * WORD.itemsize
 
 assert array("I").itemsize == WORD.itemsize and array("Q").itemsize == 8
@@ -98,21 +101,26 @@ class SidecarWriter:
 class Sidecar:
     """One segment's sidecar, open for reading (thread-safe: reads use ``os.pread``).
 
-    Its files stay open for as long as the object lives."""
+    Nothing is mapped into memory: a term's row is found in two steps — every
+    :data:`STRIDE`-th key, kept in memory, then one block of keys read from the table —
+    so a search touches a few pages of the table, not the binary search's path through a
+    table of millions of terms (each mapped page would count in every worker's memory).
+    Its files stay open for as long as the object lives.
+    """
 
     def __init__(self, folder: Path, segment: Segment) -> None:
-        table = np.memmap(folder / segment.make_filename(TABLE_EXT), dtype="<u8", mode="r")
-        if bytes(table[:1]) != MAGIC:
-            raise ValueError(f"{segment.segment_id()}: not a kb sidecar")
-        count = int(table[1])
-        self._offsets = table[2 : 2 + count]
-        self._first_posting = table[2 + count : 3 + 2 * count]
-        self._first_position = table[3 + 2 * count : 4 + 3 * count]
+        self._table = os.open(folder / segment.make_filename(TABLE_EXT), os.O_RDONLY)
         self._postings = os.open(folder / segment.make_filename(POSTINGS_EXT), os.O_RDONLY)
         self._positions = os.open(folder / segment.make_filename(POSITIONS_EXT), os.O_RDONLY)
         # closed when the last search using this sidecar lets go of it: never while a
         # thread may still read (a closed descriptor's number can be reused)
-        weakref.finalize(self, _close, self._postings, self._positions)
+        weakref.finalize(self, _close, self._table, self._postings, self._positions)
+        header = os.pread(self._table, 16, 0)
+        if header[:8] != MAGIC:
+            raise ValueError(f"{segment.segment_id()}: not a kb sidecar")
+        self._count = int(np.frombuffer(header, dtype=KEY, offset=8)[0])
+        offsets = _read(self._table, KEY, 2, 2 + self._count)
+        self._sample = offsets[::STRIDE].copy()
 
     @classmethod
     def find(cls, storage: Storage, segment: Segment) -> Sidecar | None:
@@ -124,20 +132,29 @@ class Sidecar:
 
     def row(self, offset: int) -> int | None:
         """The row of the term whose Whoosh postings start at ``offset``."""
-        row = int(np.searchsorted(self._offsets, offset))
-        if row < len(self._offsets) and self._offsets[row] == offset:
-            return row
-        return None
+        key = np.uint64(offset)  # a Python int would cast the keys to float
+        block = int(np.searchsorted(self._sample, key, side="right")) - 1
+        if block < 0:
+            return None
+        start = block * STRIDE
+        keys = _read(self._table, KEY, 2 + start, 2 + min(start + STRIDE, self._count))
+        at = int(np.searchsorted(keys, key))
+        return start + at if at < len(keys) and keys[at] == key else None
 
     def pairs(self, row: int) -> np.ndarray:
         """The term's postings as an (n, 2) uint32 array (see the module docstring)."""
-        start, end = int(self._first_posting[row]), int(self._first_posting[row + 1])
+        start, end = self._extent(2 + self._count + row)
         return _read(self._postings, WORD, start * 2, end * 2).reshape(-1, 2)
 
     def positions(self, row: int) -> np.ndarray:
         """The term's positions, posting after posting (uint32)."""
-        start, end = int(self._first_position[row]), int(self._first_position[row + 1])
+        start, end = self._extent(3 + 2 * self._count + row)
         return _read(self._positions, WORD, start, end)
+
+    def _extent(self, at: int) -> tuple[int, int]:
+        """The two consecutive table values at ``at``: where a term starts and ends."""
+        start, end = _read(self._table, KEY, at, at + 2).tolist()
+        return start, end
 
 
 def _close(*fds: int) -> None:

@@ -14,7 +14,7 @@ from whoosh.reading import IndexReader
 from indexer.codec import KbCodec
 from indexer.postings import POSITION_BITS, PostingsCache
 from indexer.schema import build_schema
-from indexer.sidecar import MAGIC, TABLE_EXT, Sidecar
+from indexer.sidecar import MAGIC, STRIDE, TABLE_EXT, Sidecar
 from tests.indexer.test_postings import windows
 
 TERMS = [
@@ -126,3 +126,14 @@ def test_a_damaged_sidecar_is_refused(segment_reader: IndexReader) -> None:
     assert row is not None
     with pytest.raises(OSError, match="truncated"):
         sidecar.pairs(row)
+
+
+def test_every_term_finds_its_own_row(segment_reader: IndexReader) -> None:
+    sidecar = Sidecar.find(segment_reader.storage(), segment_reader.segment())
+    assert sidecar is not None
+    offsets = sorted(
+        segment_reader.term_info(field, text).extent()[0]
+        for field, text in segment_reader.all_terms()
+    )
+    assert len(offsets) > 2 * STRIDE  # the lookup crosses blocks of keys
+    assert [sidecar.row(offset) for offset in offsets] == list(range(len(offsets)))
