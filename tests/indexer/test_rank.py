@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from indexer.rank import rank
-from indexer.table import Codes, DocTable
+from indexer.table import Codes, DocTable, Labels
 
 
 def _table(canonical: list[int], dates: list[int]) -> DocTable:
@@ -26,8 +26,7 @@ def _table(canonical: list[int], dates: list[int]) -> DocTable:
         region=Codes.encode([""] * size),
         tag_docs=np.zeros(0, dtype=np.int64),
         tag_codes=np.zeros(0, dtype=np.int64),
-        tag_names=[],
-        tag_labels=[],
+        tag_labels=Labels.of([]),
         tag_kinds=np.zeros(0, dtype=np.int32),
         tag_kind_names=[],
         lengths={},
