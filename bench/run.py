@@ -454,7 +454,7 @@ def markdown(r: dict) -> str:
         f"recall over the {q['judged_queries']} queries with at least one matching document. "
         f"kb p95 = {q['kb']['p95_ms'] / q['naive']['p95_ms']:.2f} × naive p95. "
         "“First pass” is the warm-up pass: each query's first run on the "
-        "opened searcher, when kb still decodes its terms' postings into its cache.",
+        "opened searcher, when kb still reads its terms' postings into its cache.",
         "",
         f"## The site (`kb serve`: gunicorn, {s['server']['workers']} worker processes × "
         f"{s['server']['threads']} threads)",

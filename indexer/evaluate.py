@@ -1,4 +1,4 @@
-"""Evaluate a compiled Whoosh query over decoded postings: every match and its BM25 score.
+"""Evaluate a compiled Whoosh query over postings arrays: every match and its BM25 score.
 
 The searcher needs the *whole* set of matching documents — totals, facets, tiers and
 folding copies are over all of them — and scores to order them. Walking Whoosh's
@@ -109,10 +109,10 @@ class Evaluator:
     def _phrase(self, field: str, words: list[str], boost: float) -> Matches:
         """Documents where ``words`` occur at consecutive positions (Whoosh's slop 1).
 
-        Only the words' positions are read (a term's postings would decode the same
-        blocks again): the rarest word first, by the term dictionary's count, so every
-        intersection after it is at most that long and a phrase that cannot occur stops
-        early. Each word's live document frequency, for scoring, comes from its positions.
+        Only the words' positions are read (their postings would be a second read of
+        the same occurrences): the rarest word first, by the term dictionary's count, so
+        every intersection after it is at most that long and a phrase that cannot occur
+        stops early. Each word's live document frequency, for scoring, comes from its positions.
         """
         order = sorted(range(len(words)), key=lambda i: self.cache.doc_frequency(field, words[i]))
         frequencies = [0] * len(words)
