@@ -38,9 +38,10 @@ class SidecarFieldWriter(W3FieldWriter):
         super().__init__(codec, storage, segment)
         self._sidecar = SidecarWriter(storage, segment)
         self._packed = False
-        self._docs: array[int] = array("I")
-        self._weights: array[float] = array("f")
-        self._values: list[bytes] = []
+        self._pairs: array[int] = array("I")  # packed fields: docnum, position count
+        self._values: list[bytes] = []  # packed fields: the positions
+        self._docs: array[int] = array("I")  # other fields: docnum
+        self._weights: array[float] = array("f")  # other fields: weight
 
     def start_field(self, fieldname: str, fieldobj: FieldType) -> None:
         super().start_field(fieldname, fieldobj)
@@ -48,13 +49,14 @@ class SidecarFieldWriter(W3FieldWriter):
 
     def start_term(self, btext: bytes) -> None:
         super().start_term(btext)
-        self._docs, self._weights, self._values = array("I"), array("f"), []
+        self._pairs, self._values = array("I"), []
+        self._docs, self._weights = array("I"), array("f")
 
     def add(self, docnum: int, weight: float, vbytes: bytes, length: int) -> None:
         self._postwriter.add_posting(docnum, weight, vbytes, length)
         if self._packed:
-            self._docs.append(docnum)
-            self._docs.append(len(vbytes) // POSITION_SIZE)
+            self._pairs.append(docnum)
+            self._pairs.append(len(vbytes) // POSITION_SIZE)
             self._values.append(vbytes)
         else:
             self._docs.append(docnum)
@@ -65,7 +67,7 @@ class SidecarFieldWriter(W3FieldWriter):
         self._tindex.add(pack_ushort(self._fieldid) + self._btext, terminfo.to_bytes())
         offset, _ = terminfo.extent()
         if self._packed:
-            self._sidecar.add_packed(offset, self._docs, self._values)
+            self._sidecar.add_packed(offset, self._pairs, self._values)
         else:
             self._sidecar.add_weighted(offset, self._docs, self._weights)
 
