@@ -140,8 +140,10 @@ class Searcher:
         """The current reader's document arrays (and a fresh postings cache with them)."""
         if self._table is None:
             reader = self._s.reader()
-            self._table = DocTable.of(reader, self._scored_fields())
-            self._postings = PostingsCache(reader, self._table.live)
+            table = DocTable.of(reader, self._scored_fields())
+            # both or neither: a damaged index fails here again on the next search
+            self._postings = PostingsCache(reader, table.live)
+            self._table = table
         return self._table
 
     def _scored_fields(self) -> list[str]:

@@ -35,11 +35,14 @@ import numpy as np
 from whoosh.codec.base import Segment
 from whoosh.filedb.filestore import Storage
 
+from kb.errors import IndexProblem
+
 TABLE_EXT = ".kbt"
 POSTINGS_EXT = ".kbp"
 POSITIONS_EXT = ".kbx"
 MAGIC = b"KBSIDE01"
 """First bytes of a term table; a new layout needs a new magic (and SCHEMA_VERSION)."""
+DAMAGED = "检索索引的文件已损坏，请运行 kb index rebuild 重建"
 WORD = np.dtype("<u4")
 KEY = np.dtype("<u8")
 STRIDE = 512
@@ -117,7 +120,7 @@ class Sidecar:
         weakref.finalize(self, _close, self._table, self._postings, self._positions)
         header = os.pread(self._table, 16, 0)
         if header[:8] != MAGIC:
-            raise ValueError(f"{segment.segment_id()}: not a kb sidecar")
+            raise IndexProblem(f"{DAMAGED}（{segment.make_filename(TABLE_EXT)} 不是检索辅助文件）")
         self._count = int(np.frombuffer(header, dtype=KEY, offset=8)[0])
         offsets = _read(self._table, KEY, 2, 2 + self._count)
         self._sample = offsets[::STRIDE].copy()
@@ -166,5 +169,5 @@ def _read(fd: int, dtype: np.dtype, start: int, end: int) -> np.ndarray:
     size = dtype.itemsize
     data = os.pread(fd, (end - start) * size, start * size)
     if len(data) != (end - start) * size:
-        raise OSError(f"sidecar truncated: wanted {end - start} values at {start}")
+        raise IndexProblem(f"{DAMAGED}（检索辅助文件被截断：缺少第 {start} 项起的数据）")
     return np.frombuffer(data, dtype=dtype)

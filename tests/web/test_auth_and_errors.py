@@ -135,3 +135,18 @@ def test_kb_serve_help_names_host_and_port() -> None:
 )
 def test_each_kind_of_kb_error_has_its_http_status(error: KBError, status: int) -> None:
     assert status_for(error) == status
+
+
+def test_a_damaged_index_file_says_to_rebuild_not_a_server_error(
+    client: FlaskClient, tmp_path: Path
+) -> None:
+    tables = list((tmp_path / "home" / "index").glob("gen-*/*.kbt"))
+    assert tables
+    for table in tables:
+        table.write_bytes(b"damaged!" + table.read_bytes()[8:])
+    page = client.get("/?q=干部")
+    assert page.status_code == 503
+    assert "kb index rebuild" in page.get_data(as_text=True)
+    api = client.get("/api/search?q=干部")
+    assert api.status_code == 503
+    assert "kb index rebuild" in api.get_json()["error"]["message"]
