@@ -33,16 +33,25 @@ POSITION_SIZE = 4
 assert array(POSITION_TYPE).itemsize == POSITION_SIZE
 
 
+def little_endian(values: array) -> bytes:  # type: ignore[type-arg]
+    """The bytes of ``values`` in little-endian order, whatever the machine.
+
+    >>> little_endian(array("H", [1, 258]))
+    b'\\x01\\x00\\x02\\x01'
+    """
+    if sys.byteorder == "big":
+        values = array(values.typecode, values)
+        values.byteswap()
+    return values.tobytes()
+
+
 def pack(positions: Iterable[int]) -> bytes:
     """Encode ascending positions.
 
     >>> pack([1, 258])
     b'\\x01\\x00\\x00\\x00\\x02\\x01\\x00\\x00'
     """
-    packed = array(POSITION_TYPE, positions)
-    if sys.byteorder == "big":
-        packed.byteswap()
-    return packed.tobytes()
+    return little_endian(array(POSITION_TYPE, positions))
 
 
 def unpack(value: bytes) -> list[int]:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher, W3TermInfo
 from whoosh.matching import Matcher
-from whoosh.reading import IndexReader, SegmentReader, TermInfo
+from whoosh.reading import IndexReader, SegmentReader, TermInfo, TermNotFound
 
 from indexer.formats import POSITION_DTYPE, POSITION_SIZE, PackedPositions
 from indexer.sidecar import Sidecar
@@ -151,8 +151,11 @@ class PostingsCache:
     def _terms(self, field: str, text: str) -> Iterator[tuple[_Leaf, TermInfo]]:
         """Each segment holding the term, with the term's info there."""
         for leaf in self.leaves:
-            if (field, text) in leaf.reader:
-                yield leaf, leaf.reader.term_info(field, text)
+            try:
+                info = leaf.reader.term_info(field, text)
+            except TermNotFound:  # not in this segment (or no such field)
+                continue
+            yield leaf, info
 
     def _read(self, field: str, text: str) -> Postings:
         found = [leaf.postings(field, text, info) for leaf, info in self._terms(field, text)]

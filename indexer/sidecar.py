@@ -25,7 +25,6 @@ Whoosh deletes them with their segment.
 from __future__ import annotations
 
 import os
-import sys
 import weakref
 from array import array
 from collections.abc import Sequence
@@ -35,6 +34,7 @@ import numpy as np
 from whoosh.codec.base import Segment
 from whoosh.filedb.filestore import Storage
 
+from indexer.formats import little_endian
 from kb.errors import IndexProblem
 
 TABLE_EXT = ".kbt"
@@ -52,14 +52,6 @@ PAIR_BYTES = 2 * WORD.itemsize
 assert array("I").itemsize == WORD.itemsize and array("Q").itemsize == 8
 
 
-def _le(values: array) -> bytes:  # type: ignore[type-arg]
-    """The bytes of ``values`` in little-endian order, whatever the machine."""
-    if sys.byteorder == "big":
-        values = array(values.typecode, values)
-        values.byteswap()
-    return values.tobytes()
-
-
 class SidecarWriter:
     """Write one segment's sidecar, a term at a time, in Whoosh's term order."""
 
@@ -74,7 +66,7 @@ class SidecarWriter:
     def add_packed(self, offset: int, pairs: array, values: Sequence[bytes]) -> None:  # type: ignore[type-arg]
         """Add a term of a packed-positions field: ``pairs`` alternates docnum and
         position count, ``values`` are the postings' packed positions."""
-        self._add(offset, _le(pairs), b"".join(values))
+        self._add(offset, little_endian(pairs), b"".join(values))
 
     def add_weighted(self, offset: int, docs: array, weights: array) -> None:  # type: ignore[type-arg]
         """Add a term of any other field: its docnums and weights."""
@@ -96,7 +88,7 @@ class SidecarWriter:
         count = array("Q", [len(self._offsets)])
         self._table.write(MAGIC)
         for values in (count, self._offsets, self._first_posting, self._first_position):
-            self._table.write(_le(values))
+            self._table.write(little_endian(values))
         for handle in (self._postings, self._positions, self._table):
             handle.close()
 
@@ -121,9 +113,11 @@ class Sidecar:
         header = os.pread(self._table, 16, 0)
         if header[:8] != MAGIC:
             raise IndexProblem(f"{DAMAGED}（{segment.make_filename(TABLE_EXT)} 不是检索辅助文件）")
-        self._count = int(np.frombuffer(header, dtype=KEY, offset=8)[0])
-        offsets = _read(self._table, KEY, 2, 2 + self._count)
-        self._sample = offsets[::STRIDE].copy()
+        self._count = count = int(np.frombuffer(header, dtype=KEY, offset=8)[0])
+        # where each array starts in the table, counted in KEY-sized values
+        self._keys_at, self._postings_at, self._positions_at = 2, 2 + count, 3 + 2 * count
+        keys = _read(self._table, KEY, self._keys_at, self._keys_at + count)
+        self._sample = keys[::STRIDE].copy()
 
     @classmethod
     def find(cls, storage: Storage, segment: Segment) -> Sidecar | None:
@@ -140,22 +134,23 @@ class Sidecar:
         if block < 0:
             return None
         start = block * STRIDE
-        keys = _read(self._table, KEY, 2 + start, 2 + min(start + STRIDE, self._count))
+        end = min(start + STRIDE, self._count)
+        keys = _read(self._table, KEY, self._keys_at + start, self._keys_at + end)
         at = int(np.searchsorted(keys, key))
         return start + at if at < len(keys) and keys[at] == key else None
 
     def pairs(self, row: int) -> np.ndarray:
         """The term's postings as an (n, 2) uint32 array (see the module docstring)."""
-        start, end = self._extent(2 + self._count + row)
+        start, end = self._extent(self._postings_at + row)
         return _read(self._postings, WORD, start * 2, end * 2).reshape(-1, 2)
 
     def positions(self, row: int) -> np.ndarray:
         """The term's positions, posting after posting (uint32)."""
-        start, end = self._extent(3 + 2 * self._count + row)
+        start, end = self._extent(self._positions_at + row)
         return _read(self._positions, WORD, start, end)
 
     def _extent(self, at: int) -> tuple[int, int]:
-        """The two consecutive table values at ``at``: where a term starts and ends."""
+        """The two table values from ``at`` on: where a term's data starts and ends."""
         start, end = _read(self._table, KEY, at, at + 2).tolist()
         return start, end
 
