@@ -65,7 +65,22 @@ def reader(
     ix.close()
 
 
-def _live(reader: IndexReader) -> np.ndarray:
+def whooshs_reads(reader: IndexReader, field: str, text: str) -> tuple[list, list]:
+    """Docnums and weights, and position keys (positional fields), as Whoosh's own
+    deletion-aware matcher reads them, one posting at a time."""
+    matcher = reader.postings(field, text)
+    postings, keys = [], []
+    positional = reader.schema[field].format.supports("positions")
+    while matcher.is_active():
+        postings.append((matcher.id(), matcher.weight()))
+        if positional:
+            keys += [(matcher.id() << POSITION_BITS) | p for p in matcher.value_as("positions")]
+        matcher.next()
+    return postings, keys
+
+
+def live_mask(reader: IndexReader) -> np.ndarray:
+    """True for each docnum not deleted."""
     return np.array([not reader.is_deleted(d) for d in range(reader.doc_count_all())])
 
 
@@ -75,14 +90,8 @@ def _live(reader: IndexReader) -> np.ndarray:
 def test_docs_weights_and_positions_equal_whooshs(
     reader: IndexReader, field: str, text: str
 ) -> None:
-    matcher = reader.postings(field, text)  # deletion-aware, one posting at a time
-    postings: list[tuple[int, float]] = []
-    keys: list[int] = []
-    while matcher.is_active():
-        postings.append((matcher.id(), matcher.weight()))
-        keys += [(matcher.id() << POSITION_BITS) | p for p in matcher.value_as("positions")]
-        matcher.next()
-    cache = PostingsCache(reader, _live(reader))
+    postings, keys = whooshs_reads(reader, field, text)
+    cache = PostingsCache(reader, live_mask(reader))
     found = cache.postings(field, text)
     assert list(zip(found.docs.tolist(), found.weights.tolist(), strict=True)) == postings
     assert cache.positions(field, text).tolist() == keys
@@ -90,23 +99,19 @@ def test_docs_weights_and_positions_equal_whooshs(
 
 
 def test_a_keyword_fields_postings_equal_whooshs(reader: IndexReader) -> None:
-    matcher = reader.postings("tags", "n:1")
-    expected = []
-    while matcher.is_active():
-        expected.append((matcher.id(), matcher.weight()))
-        matcher.next()
-    found = PostingsCache(reader, _live(reader)).postings("tags", "n:1")
+    expected, _ = whooshs_reads(reader, "tags", "n:1")
+    found = PostingsCache(reader, live_mask(reader)).postings("tags", "n:1")
     assert list(zip(found.docs.tolist(), found.weights.tolist(), strict=True)) == expected
     assert len(expected) > 50
 
 
 def test_the_head_field_carries_its_boost(reader: IndexReader) -> None:
-    found = PostingsCache(reader, _live(reader)).postings("head", "干部")
+    found = PostingsCache(reader, live_mask(reader)).postings("head", "干部")
     assert len(found) and set(found.weights.tolist()) <= {3.0, 6.0, 9.0}
 
 
 def test_a_term_missing_from_the_index_has_no_postings(reader: IndexReader) -> None:
-    cache = PostingsCache(reader, _live(reader))
+    cache = PostingsCache(reader, live_mask(reader))
     assert len(cache.postings("chars", "鑫 鑫")) == 0
     assert len(cache.positions("chars", "鑫 鑫")) == 0
 
@@ -127,7 +132,7 @@ def test_whooshs_phrase_query_reads_the_packed_positions(tmp_path: Path) -> None
 def test_a_terms_live_frequency_from_its_positions_equals_its_postings_length(
     reader: IndexReader, text: str
 ) -> None:
-    live = _live(reader)
+    live = live_mask(reader)
     from_positions = PostingsCache(reader, live)
     positions = from_positions.positions("chars", text)
     frequency = from_positions.live_frequency("chars", text, positions)

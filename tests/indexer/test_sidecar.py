@@ -5,18 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 from whoosh import index as whoosh_index
 from whoosh.index import FileIndex
 from whoosh.reading import IndexReader
 
 from indexer.codec import KbCodec
-from indexer.postings import POSITION_BITS, PostingsCache
+from indexer.postings import PostingsCache
 from indexer.schema import build_schema
 from indexer.sidecar import MAGIC, STRIDE, TABLE_EXT, Sidecar
 from kb.errors import IndexProblem
-from tests.indexer.test_postings import windows
+from tests.indexer.test_postings import live_mask, whooshs_reads, windows
 
 TERMS = [
     ("chars", "干 部"),
@@ -36,27 +35,14 @@ def _add(ix: FileIndex, entries: list[str], start: int, **options: object) -> No
     writer.commit()
 
 
-def _whooshs(reader: IndexReader, field: str, text: str) -> tuple[list, list]:
-    """Docnums and weights, and position keys, as Whoosh's own matcher reads them."""
-    matcher = reader.postings(field, text)
-    postings, keys = [], []
-    positional = reader.schema[field].format.supports("positions")
-    while matcher.is_active():
-        postings.append((matcher.id(), matcher.weight()))
-        if positional:
-            keys += [(matcher.id() << POSITION_BITS) | p for p in matcher.value_as("positions")]
-        matcher.next()
-    return postings, keys
-
-
 def _assert_sidecars_match(ix: FileIndex) -> None:
     with ix.reader() as reader:
         leaves = reader.leaf_readers()
         assert all(Sidecar.find(leaf.storage(), leaf.segment()) for leaf, _ in leaves)
-        live = np.array([not reader.is_deleted(d) for d in range(reader.doc_count_all())])
+        live = live_mask(reader)
         cache = PostingsCache(reader, live)
         for field, text in TERMS:
-            postings, keys = _whooshs(reader, field, text)
+            postings, keys = whooshs_reads(reader, field, text)
             found = cache.postings(field, text)
             assert list(zip(found.docs.tolist(), found.weights.tolist(), strict=True)) == postings
             assert postings, (field, text)
