@@ -28,14 +28,22 @@ def tag_key(kind: str, name: str) -> str:
 def residue(original: str, cleaned: str) -> str:
     r"""Lines of the original whose text is not in the cleaned text (site furniture, bylines).
 
-    >>> residue("標題\n導語:不代表本站觀點\n正文", "正文")
+    >>> residue("標題\n導語:不代表本站觀點\n正文，第二句。", "正文,第二句.")
     '標題\n導語:不代表本站觀點'
     """
-    kept = re.sub(r"\s", "", normalize(cleaned))
+    kept = _letters(cleaned)
     lines = (line.strip() for line in strip_pinyin(original).splitlines())
-    return "\n".join(
-        line for line in lines if line and re.sub(r"\W", "", normalize(line)) not in kept
-    )
+    return "\n".join(line for line in lines if line and _letters(line) not in kept)
+
+
+def _letters(text: str) -> str:
+    """``text``'s search form without punctuation and spaces: what two versions of a line
+    still share when cleaning re-punctuated or re-spaced it.
+
+    >>> _letters("党的组织路线，是为政治路线服务的。")
+    '党的组织路线是为政治路线服务的'
+    """
+    return re.sub(r"\W", "", normalize(text))
 
 
 def stored_passages(record: DocumentRecord) -> list[tuple[int, str, str | None]]:

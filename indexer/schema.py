@@ -17,7 +17,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from indexer.analysis import char_analyzer, word_analyzer
 from indexer.formats import PackedPositions
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """Bump whenever fields change; an index with another version is rebuilt."""
 
 HEAD_BOOST = 3.0

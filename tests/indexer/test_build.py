@@ -48,6 +48,8 @@ def test_a_document_is_one_entry_that_stores_its_passages(db: Database) -> None:
     assert "劉漢征" in str(entry["head"])  # the byline stays findable
     assert "責編" in str(entry["rest_chars"])  # so does dropped site furniture
     assert "責編" not in str(entry["chars"])
+    # only what cleaning dropped: the body, re-punctuated by cleaning, is not indexed twice
+    assert entry["rest_chars"] == "劉漢征\n責編/常妍 美編/ 孟憲強 于珊"
 
 
 def test_a_near_duplicate_is_folded_into_its_original(tmp_path: Path) -> None:
