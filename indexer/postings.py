@@ -29,13 +29,14 @@ from whoosh.reading import IndexReader, SegmentReader, TermInfo, TermNotFound
 from indexer.formats import POSITION_DTYPE, POSITION_SIZE, PackedPositions
 from indexer.sidecar import Sidecar
 
-CACHE_BYTES = 256 * 1024 * 1024
+CACHE_BYTES = 32 * 1024 * 1024
 """Upper bound of the decoded postings a searcher keeps (each site worker has its own).
 Reading a term from its sidecar is a slice and a widening, but the frequent terms'
 positions are millions of values, and queries share those terms (干部, 工作, 组织):
-keeping them spares most of a warm search's reading. At 100,000 documents the
-benchmark's 48 queries keep 122 MB; with 64 MB the warm p50 / p95 went from 18 / 42 ms
-to 46 / 95 ms, and memory did not fall — re-reading allocates as much, transiently."""
+keeping them spares part of a warm search's reading. At 100,000 documents the
+benchmark's 48 queries fill 64 MB; warm p50 / p95 with a 256, 64, 32 and 16 MB
+budget: 13.8 / 30.2, 15.2 / 31.1, 15.4 / 33.7 and 16.4 / 39.5 ms (one process, one
+run each). 32 MB is the knee, and two workers' caches fit the server's memory target."""
 POSITION_BITS = 32
 ENTRY_BYTES = 300
 """Rough cost of a cache entry besides its arrays (key, dict node, array headers)."""
