@@ -28,12 +28,20 @@ def tag_key(kind: str, name: str) -> str:
 def residue(original: str, cleaned: str) -> str:
     r"""Lines of the original whose text is not in the cleaned text (site furniture, bylines).
 
-    >>> residue("標題\n導語:不代表本站觀點\n正文，第二句。", "正文,第二句.")
+    >>> original = "標題\n導語:不代表本站觀點\n正文，第二句。\n第三句，\n接上。"
+    >>> residue(original, "正文,第二句.\n第三句,接上.")  # re-punctuated, re-joined: kept
     '標題\n導語:不代表本站觀點'
     """
     kept = _letters(cleaned)
-    lines = (line.strip() for line in strip_pinyin(original).splitlines())
-    return "\n".join(line for line in lines if line and _letters(line) not in kept)
+    # most lines come through cleaning whole: a set finds them without scanning the
+    # text once per line, which grows with the square of a long document's size
+    whole = {_letters(line) for line in cleaned.splitlines()}
+    dropped = []
+    for line in strip_pinyin(original).splitlines():
+        letters = _letters(line)
+        if line.strip() and letters not in whole and letters not in kept:
+            dropped.append(line.strip())
+    return "\n".join(dropped)
 
 
 def _letters(text: str) -> str:
