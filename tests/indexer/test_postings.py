@@ -34,6 +34,17 @@ def windows() -> list[str]:
     return [t[i : i + WINDOW] for t in texts for i in range(0, len(t), STEP)]
 
 
+def window_entry(n: int, text: str) -> dict[str, str]:
+    """The index entry of window ``n``: its text in the text fields, a tag of three."""
+    return {
+        "entry": f"d:{n}",
+        "head": text[:20],
+        "words": text,
+        "chars": text,
+        "tags": f"n:{n % 3}",
+    }
+
+
 @pytest.fixture(scope="module", params=["kb", "whoosh"])
 def reader(
     tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
@@ -48,9 +59,7 @@ def reader(
     for part, commit in ((entries[:half], {}), (entries[half:], {"mergetype": NO_MERGE})):
         writer = ix.writer(**codec)
         for n, text in enumerate(part, start=0 if not commit else half):
-            writer.add_document(
-                entry=f"d:{n}", head=text[:20], words=text, chars=text, tags=f"n:{n % 3}"
-            )
+            writer.add_document(**window_entry(n, text))
         writer.commit(**commit)
     writer = ix.writer(**codec)
     for n in range(0, len(entries), 7):

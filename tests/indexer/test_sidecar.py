@@ -14,8 +14,9 @@ from indexer.codec import KbCodec
 from indexer.postings import PostingsCache
 from indexer.schema import build_schema
 from indexer.sidecar import MAGIC, STRIDE, TABLE_EXT, Sidecar
+from indexer.store import committing
 from kb.errors import IndexProblem
-from tests.indexer.test_postings import live_mask, whooshs_reads, windows
+from tests.indexer.test_postings import live_mask, whooshs_reads, window_entry, windows
 
 TERMS = [
     ("chars", "干 部"),
@@ -27,12 +28,10 @@ TERMS = [
 
 
 def _add(ix: FileIndex, entries: list[str], start: int, **options: object) -> None:
-    writer = ix.writer(codec=KbCodec(), compound=False, **options)
-    for n, text in enumerate(entries, start=start):
-        writer.add_document(
-            entry=f"d:{n}", head=text[:20], words=text, chars=text, tags=f"n:{n % 3}"
-        )
-    writer.commit()
+    """Index ``entries`` as the product writes: through ``indexer.store.committing``."""
+    with committing(ix, **options) as writer:
+        for n, text in enumerate(entries, start=start):
+            writer.add_document(**window_entry(n, text))
 
 
 def _assert_sidecars_match(ix: FileIndex) -> None:
