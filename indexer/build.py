@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from indexer.analysis import jieba_tokenizer
 from indexer.normalize import normalize
+from indexer.snapshot import open_searcher
 from indexer.store import IndexStore, committing
 from kb.db import repository
 from kb.db.session import Database
@@ -172,15 +173,15 @@ def indexed_versions(
     store: IndexStore, ids: Iterable[int] | None = None
 ) -> dict[int, dict[str, object]]:
     """Map each indexed document id (all, or those in ``ids``) to its stored fields."""
-    ix = store.open()
+    ix, searcher = open_searcher(store.usable_dir())
     try:
-        with ix.searcher() as searcher:
-            if ids is None:
-                found = searcher.documents(kind="doc")
-            else:
-                found = (searcher.document(entry=f"d:{i}") for i in ids)
-            return {int(f["doc_id"]): f["stored"] for f in found if f is not None}
+        if ids is None:
+            found = searcher.documents(kind="doc")
+        else:
+            found = (searcher.document(entry=f"d:{i}") for i in ids)
+        return {int(f["doc_id"]): f["stored"] for f in found if f is not None}
     finally:
+        searcher.close()
         ix.close()
 
 

@@ -15,21 +15,20 @@ from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
-from whoosh.index import FileIndex
 from whoosh.query import And, Or, Term
 from whoosh.searching import Searcher as WhooshSearcher
 
 from indexer.compile import DOC, STOP_WORDS, CompiledQuery, compile_query
 from indexer.evaluate import Evaluator
 from indexer.highlight import best_passages
-from indexer.postings import PostingsCache
 from indexer.query import ParsedQuery
 from indexer.rank import Ranked, rank
 from indexer.results import Facets, Hit, PassageHit, SearchResult
+from indexer.snapshot import Snapshot, open_snapshot
 from indexer.store import IndexStore
 from indexer.synonyms import Synonyms, load_synonyms
 from indexer.table import DocTable
-from kb.errors import DocumentNotFound, QuerySyntaxError
+from kb.errors import DocumentNotFound, IndexProblem, QuerySyntaxError
 
 SORTS = ("relevance", "date")
 _GENERIC = "进行 情况 问题 工作 方面 通过 同时 开展 加强 推进 提高 建立 实施 坚持 推动 进一步"
@@ -40,21 +39,6 @@ FACET_VALUES = 50
 """Values listed per facet (regions, each tag kind), most common first; the rest are
 counted in ``Facets.omitted``."""
 MAX_PER_PAGE = 100
-
-
-class _OpenIndex:
-    """The open Whoosh index and searcher of a :class:`Searcher`."""
-
-    def __init__(self) -> None:
-        self.ix: FileIndex | None = None
-        self.searcher: WhooshSearcher | None = None
-
-    def close(self) -> None:
-        if self.searcher is not None:
-            self.searcher.close()
-        if self.ix is not None:
-            self.ix.close()
-        self.searcher, self.ix = None, None
 
 
 class Searcher:
@@ -73,14 +57,12 @@ class Searcher:
         """Counts resets, so a page computed on a reader since replaced is not kept."""
         self.synonyms = synonyms if synonyms is not None else load_synonyms()
         self._lock = threading.RLock()
-        self._generation: Path | None = None
         self._stamp: tuple[int, ...] | None = None
-        self._open = _OpenIndex()
+        self._snapshot: Snapshot | None = None
         # a Searcher dropped without close() (an app discarded by a test) still closes
         # its index files, which Whoosh keeps open for as long as a reader lives
-        weakref.finalize(self, self._open.close)
-        self._table: DocTable | None = None
-        self._postings: PostingsCache | None = None
+        self._held: list[Snapshot] = []
+        weakref.finalize(self, _close_all, self._held)
         self.refresh()
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -91,37 +73,43 @@ class Searcher:
         the last full look, nothing was written since and the look is skipped.
         """
         with self._lock:
-            opened = self._open
             stamp = self.store.change_stamp(self._generation)
-            if stamp is not None and stamp == self._stamp and opened.searcher is not None:
+            if stamp is not None and stamp == self._stamp and self._snapshot is not None:
                 return
-            self._look(opened)
+            self._look()
             self._stamp = stamp  # taken before the look: a write during it shows next time
 
-    def _look(self, opened: _OpenIndex) -> None:
-        current = self.store.current_dir()
-        if opened.searcher is not None and current == self._generation:
-            if opened.searcher.up_to_date():
+    @property
+    def _generation(self) -> Path | None:
+        return self._snapshot.generation if self._snapshot is not None else None
+
+    def _look(self) -> None:
+        snapshot = self._snapshot
+        for _ in range(3):  # a rebuild may switch generations while this one opens
+            current = self.store.usable_dir()
+            if snapshot is not None and current == snapshot.generation and snapshot.up_to_date():
                 return
-            opened.searcher = opened.searcher.refresh()
-            self._reset()
-            return
+            try:
+                fresh = open_snapshot(current)
+                break
+            except FileNotFoundError:
+                continue
+        else:
+            raise IndexProblem("检索索引正在更新，暂时无法打开，请稍后重试")
         self.close()
-        opened.ix = self.store.open()
-        self._generation = current
-        opened.searcher = opened.ix.searcher()
-        self._reset()
+        self._snapshot = fresh
+        self._held.append(fresh)
 
     def _reset(self) -> None:
-        """Forget everything derived from the current reader."""
-        self._table, self._postings = None, None
+        """Forget every result page computed on an earlier snapshot."""
         with self._results_lock:
             self._results.clear()
             self._epoch += 1
 
     def close(self) -> None:
         with self._lock:
-            self._open.close()
+            _close_all(self._held)
+            self._snapshot = None
             self._reset()
 
     def __enter__(self) -> Searcher:
@@ -131,23 +119,21 @@ class Searcher:
         self.close()
 
     @property
+    def snapshot(self) -> Snapshot:
+        """The open state every part of a search reads: reader, table and postings."""
+        if self._snapshot is None:
+            self.refresh()
+        assert self._snapshot is not None
+        return self._snapshot
+
+    @property
     def _s(self) -> WhooshSearcher:
-        assert self._open.searcher is not None
-        return self._open.searcher
+        return self.snapshot.searcher
 
     @property
     def table(self) -> DocTable:
-        """The current reader's document arrays (and a fresh postings cache with them)."""
-        if self._table is None:
-            reader = self._s.reader()
-            table = DocTable.of(reader, self._scored_fields())
-            # both or neither: a damaged index fails here again on the next search
-            self._postings = PostingsCache(reader, table.live)
-            self._table = table
-        return self._table
-
-    def _scored_fields(self) -> list[str]:
-        return [name for name, field in self._s.schema.items() if field.scorable]
+        """The current reader's document arrays."""
+        return self.snapshot.table
 
     # -- search ------------------------------------------------------------------------
     def search(
@@ -211,8 +197,7 @@ class Searcher:
         of them in order (:mod:`indexer.rank`). The tier of a match is the first of the
         query's tiers (the exact matches first) that holds it."""
         table = self.table
-        assert self._postings is not None
-        evaluator = Evaluator(self._s, table, self._postings)
+        evaluator = Evaluator(self._s, table, self.snapshot.postings)
         found = evaluator.matches(compiled.match)
         docs = found.docs
         scores = found.scores if compiled.has_text else np.zeros(len(docs))
@@ -313,3 +298,8 @@ class Searcher:
                 for d, s in zip(docs[:limit], scores[:limit], strict=True)
             )
             return SearchResult(str(doc_id), len(docs), 1, limit, hits, self._facets(docs))
+
+
+def _close_all(held: list[Snapshot]) -> None:
+    while held:
+        held.pop().close()

@@ -105,16 +105,21 @@ class IndexStore:
             return "missing"
         return "ok" if meta.compatible() else "outdated"
 
-    def open(self) -> FileIndex:
-        """Open the live generation for reading; raise IndexProblem if it is unusable."""
+    def usable_dir(self) -> Path:
+        """The live generation's folder; raise IndexProblem if it is missing or outdated."""
         status = self.status()
         if status == "missing":
             raise IndexProblem("还没有建立检索索引，请运行 kb index rebuild")
         if status == "outdated":
             raise IndexProblem("检索索引的版本或词典已变化，请运行 kb index rebuild 重建")
         current = self.current_dir()
-        assert current is not None
-        return whoosh_index.open_dir(str(current))
+        if current is None:  # removed since the look: a rebuild just replaced it
+            raise IndexProblem("检索索引正在更新，请稍后重试")
+        return current
+
+    def open(self) -> FileIndex:
+        """Open the live generation for writing; raise IndexProblem if it is unusable."""
+        return whoosh_index.open_dir(str(self.usable_dir()))
 
     def new_generation(self) -> tuple[Path, FileIndex]:
         """Create an empty generation folder (not yet live) and its index."""
