@@ -39,6 +39,7 @@ from indexer.normalize import normalize
 from kb.ingest.clean import clean_text
 from kb.ingest.gazetteer import find_places, short_name
 from kb.ingest.sources import find_files, read_file
+from kb.limits import Limits
 from kb.script import to_simplified
 
 REPO = Path(__file__).resolve().parent.parent
@@ -120,7 +121,7 @@ def seed_sentences() -> list[str]:
     """The seeds' cleaned sentences in simplified script, damaged ones left out."""
     sentences: list[str] = []
     for source, path in find_files([SEEDS]):
-        cleaned = clean_text(read_file(source, path, max_bytes=1 << 20).body)
+        cleaned = clean_text(read_file(source, path, limits=Limits(max_bytes=1 << 20)).body)
         for line in cleaned.text.splitlines():
             for sentence in _SENTENCE.findall(to_simplified(line.strip())):
                 if len(sentence) >= 8 and "?" not in sentence and "\ufffd" not in sentence:

@@ -35,7 +35,7 @@ def ingest(home: str, docs: str) -> dict[str, object]:
     config = _config(home)
     start = time.perf_counter()
     db = Database(config.database_url)
-    results = ingest_paths(db, [docs], max_bytes=config.max_file_bytes)
+    results = ingest_paths(db, [docs], limits=config.limits)
     ingested = time.perf_counter()
     update(db, IndexStore(config.index_dir), [r.id for r in results if r.id is not None])
     end = time.perf_counter()

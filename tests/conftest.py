@@ -77,7 +77,7 @@ def seeded_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A KB_HOME with the five seeds ingested, tagged and indexed, and one editor."""
     home = tmp_path_factory.mktemp("site-home")
     db = Database(f"sqlite:///{home / 'kb.sqlite3'}")
-    ingest_paths(db, [SEEDS_DIR], max_bytes=20 * 1024 * 1024)
+    ingest_paths(db, [SEEDS_DIR])
     with db.session() as session:
         add_user(session, *EDITOR)
     db.dispose()

@@ -36,7 +36,7 @@ STATUS_LABELS = {
 def ingest(config: Config, paths: tuple[str, ...], as_json: bool) -> None:
     """Ingest files and folders (recursively): .txt .md .html .htm .docx."""
     db = open_database(config)
-    results = ingest_paths(db, paths, max_bytes=config.max_file_bytes)
+    results = ingest_paths(db, paths, limits=config.limits)
     changed = [r.id for r in results if r.id is not None and r.status != "unchanged"]
     if changed or index_store(config).status() != "ok":
         update_index(config, db, changed)

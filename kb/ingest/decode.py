@@ -32,6 +32,7 @@ from __future__ import annotations
 import codecs
 import functools
 import unicodedata
+from typing import NamedTuple
 
 from charset_normalizer.md import mess_ratio
 
@@ -75,6 +76,64 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> tuple[str, str]
     if _control_share(text[:_SAMPLE_CHARS]) > _MAX_CONTROL:
         raise UndecodableFile(NOT_TEXT)
     return text, encoding
+
+
+class Decoded(NamedTuple):
+    """A text file's text, its encoding, and what reading it had to repair."""
+
+    text: str
+    encoding: str
+    warnings: tuple[str, ...] = ()
+
+
+MAX_STRAY_NUL = 0.01
+"""Share of NUL bytes up to which a file that is otherwise text is read without them (a
+copy-paste or a broken editor leaves a few; binary data and UTF-16 have many more)."""
+
+
+def decode_text(data: bytes, *, declared: str | None = None) -> Decoded:
+    """:func:`decode_bytes`, reading a text with a few stray NUL bytes without them.
+
+    No text kb stores holds NUL characters (PostgreSQL's text type cannot).
+
+    >>> decoded = decode_text("组织工作。".encode() * 30 + bytes(1))
+    >>> decoded.text[:5], decoded.encoding, decoded.warnings
+    ('组织工作。', 'utf-8', ('文件中有 1 个空字符（NUL），已删除',))
+    """
+    nuls = data.count(0)
+    try:
+        text, encoding = decode_bytes(data, declared=declared)
+    except UndecodableFile:
+        if not nuls or nuls > len(data) * MAX_STRAY_NUL:
+            raise
+        text, encoding = decode_bytes(data.replace(b"\x00", b""), declared=declared)
+        return Decoded(text, encoding, (f"文件中有 {nuls} 个空字符（NUL），已删除",))
+    if "\x00" not in text:
+        return Decoded(text, encoding)
+    removed = f"文件中有 {text.count(chr(0))} 个空字符（NUL），已删除"
+    return Decoded(text.replace("\x00", ""), encoding, (removed,))
+
+
+def decode_name(raw: bytes) -> str:
+    """Decode a file name's bytes: UTF-8, or GBK/GB18030 or Big5 (names in a zip made on
+    a Chinese Windows), whichever reads most like Chinese; undecodable bytes as ``\\xNN``.
+
+    >>> decode_name("通知.txt".encode("gbk")), decode_name("通知.txt".encode())
+    ('通知.txt', '通知.txt')
+    >>> decode_name(bytes([0x63, 0x61, 0x66, 0xE9]))
+    'caf\\\\xe9'
+    """
+    best: tuple[float, int, str] | None = None
+    for order, encoding in enumerate(("utf-8", "gb18030", "big5")):
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        wide = [char for char in text if not char.isascii()]
+        share = sum(map(_is_common, wide)) / len(wide) if wide else 1.0
+        if best is None or (share, -order) > (best[0], -best[1]):
+            best = (share, order, text)
+    return best[2] if best is not None else raw.decode("utf-8", "backslashreplace")
 
 
 def _decode(data: bytes, declared: str | None) -> tuple[str, str]:

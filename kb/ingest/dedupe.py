@@ -21,6 +21,8 @@ NUM_PERM = 120
 BANDS = 20
 ROWS = NUM_PERM // BANDS
 SHINGLE = 4
+BATCH = 4096
+"""Shingles hashed at once."""
 NEAR_DUPLICATE_THRESHOLD = 0.8
 """Estimated Jaccard similarity of 4-character shingles from which a text is a near-duplicate.
 With 20 bands of 6 rows a pair at 0.8 becomes a candidate with probability 0.998."""
@@ -65,7 +67,11 @@ def fingerprint(text: str) -> Fingerprint:
     from datasketch import MinHash
 
     minhash = MinHash(num_perm=NUM_PERM, seed=_SEED)
-    minhash.update_batch(_shingles(normalize_for_matching(text)))
+    shingles = _shingles(normalize_for_matching(text))
+    # in slices: update_batch makes a few (permutations × shingles) arrays at once, which
+    # for a long text is hundreds of MB; the minimum over slices is the same signature
+    for start in range(0, len(shingles), BATCH):
+        minhash.update_batch(shingles[start : start + BATCH])
     values = minhash.hashvalues.astype(np.uint64)
     bands = tuple(
         _band_hash(band, values[band * ROWS : (band + 1) * ROWS].tobytes()) for band in range(BANDS)

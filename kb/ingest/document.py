@@ -9,7 +9,7 @@ Cleaned.text --passages.split_passages--> [PassageSpan]
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,8 @@ class RawDocument:
     stated: dict[str, object] = field(default_factory=dict)
     """Metadata the file states itself (YAML front matter, HTML meta): title, date,
     region, type, source, tags, author. It overrides detection."""
+    warnings: tuple[str, ...] = ()
+    """What reading had to repair (e.g. NUL bytes removed from a text file)."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,8 @@ def prepare(raw: RawDocument) -> PreparedDocument:
     from kb.ingest.passages import split_passages
 
     cleaned = clean_text(raw.body)
+    if raw.warnings:
+        cleaned = replace(cleaned, warnings=(*raw.warnings, *cleaned.warnings))
     metadata = describe(cleaned, raw.stated)
     tags = raw.stated.get("tags") or ()
     if isinstance(tags, str):

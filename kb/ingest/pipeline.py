@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -14,10 +15,21 @@ from kb.db import repository
 from kb.db.models import Document
 from kb.db.session import Database
 from kb.errors import EmptyFile, KBError
-from kb.ingest.dedupe import NEAR_DUPLICATE_THRESHOLD, content_hash, fingerprint, similarity
-from kb.ingest.document import PreparedDocument, prepare
-from kb.ingest.sources import find_files, read_file
-from kb.tagging.extract import tag_document
+from kb.ingest.dedupe import NEAR_DUPLICATE_THRESHOLD, similarity
+from kb.ingest.isolation import process_isolated
+from kb.ingest.process import Job, Processed
+from kb.ingest.sources import (
+    DEFAULT_LIMITS,
+    display_source,
+    file_format,
+    find_files,
+    read_bytes,
+    source_key,
+)
+from kb.limits import Limits
+from kb.tagging.extract import extraction_version
+from kb.tagging.store import apply_candidates
+from kb.tagging.topics import assign_topics
 
 log = logging.getLogger(__name__)
 
@@ -40,22 +52,30 @@ class IngestResult:
 
 
 def ingest_paths(
-    db: Database, paths: Iterable[str | Path], *, max_bytes: int
+    db: Database, paths: Iterable[str | Path], *, limits: Limits = DEFAULT_LIMITS
 ) -> list[IngestResult]:
     """Ingest every file under ``paths``; each file succeeds or leaves no trace."""
-    return [
-        ingest_file(db, source, path, max_bytes=max_bytes) for source, path in find_files(paths)
-    ]
+    return [ingest_file(db, source, path, limits=limits) for source, path in find_files(paths)]
 
 
-def ingest_file(db: Database, source: str, path: Path, *, max_bytes: int) -> IngestResult:
-    """Read, clean and store one file, reporting the outcome instead of raising."""
+def ingest_file(
+    db: Database, source: str, path: Path, *, limits: Limits = DEFAULT_LIMITS
+) -> IngestResult:
+    """Read, clean and store one file, reporting the outcome instead of raising.
+
+    The file's bytes are read here (within the size limit) and processed in the
+    isolated worker (within the other limits); the database is written in one
+    transaction, after the work, so no transaction stays open while a file is read.
+    """
+    source = display_source(source)
     try:
-        raw = read_file(source, path, max_bytes=max_bytes)
-        source_key = str(path.resolve())
+        file_format_ = file_format(path)
+        data = read_bytes(path, max_bytes=limits.max_bytes)
+        key = source_key(path)
+        raw_hash = hashlib.sha256(data).hexdigest()
         with db.session() as session:
-            existing = repository.find_by_source_key(session, source_key)
-            if existing is not None and existing.raw_hash == raw.raw_hash:
+            existing = repository.find_by_source_key(session, key)
+            if existing is not None and existing.raw_hash == raw_hash:
                 return IngestResult(
                     source,
                     "unchanged",
@@ -63,10 +83,12 @@ def ingest_file(db: Database, source: str, path: Path, *, max_bytes: int) -> Ing
                     existing.duplicate_of_id,
                     warnings=list(existing.warnings),
                 )
-            prepared = prepare(raw)
-            if not prepared.passages:
-                raise EmptyFile("清理后没有正文（只有网站模板或元数据）")
-            return _store(session, prepared, source_key, existing)
+        processed = process_isolated(Job(source, file_format_, data), limits)
+        if not processed.prepared.passages:
+            raise EmptyFile("清理后没有正文（只有网站模板或元数据）")
+        with db.session() as session:
+            existing = repository.find_by_source_key(session, key)
+            return _store(session, processed, key, existing)
     except KBError as exc:
         return IngestResult(source, "rejected", reason=str(exc))
     except SQLAlchemyError as exc:
@@ -74,16 +96,19 @@ def ingest_file(db: Database, source: str, path: Path, *, max_bytes: int) -> Ing
         return IngestResult(source, "rejected", reason=f"数据库写入失败：{exc.__class__.__name__}")
     except Exception as exc:  # a bug in one file's processing must not stop the batch
         log.exception("unexpected error while ingesting %s", source)
-        return IngestResult(source, "rejected", reason=f"处理失败：{exc.__class__.__name__}: {exc}")
+        return IngestResult(
+            source,
+            "rejected",
+            reason=f"处理失败：程序内部错误（{exc.__class__.__name__}），已记入日志",
+        )
 
 
 def _store(
-    session: Session, prepared: PreparedDocument, source_key: str, existing: Document | None
+    session: Session, processed: Processed, source_key: str, existing: Document | None
 ) -> IngestResult:
+    prepared = processed.prepared
     own_id = existing.id if existing is not None else None
-    text = prepared.cleaned.text
-    chash = content_hash(text)
-    prints = fingerprint(text)
+    chash, prints = processed.content_hash, processed.fingerprint
     warnings = list(prepared.cleaned.warnings)
 
     status = "updated" if existing is not None else "added"
@@ -120,5 +145,9 @@ def _store(
         similarity=score,
         existing=existing,
     )
-    tag_document(session, document)
+    candidates = list(processed.candidates)
+    if document.title != prepared.metadata.title:  # an editor's title: judge topics by it
+        candidates = [c for c in candidates if c.kind != "topic"]
+        candidates += assign_topics(document.text, document.title)
+    apply_candidates(session, document, candidates, version=extraction_version())
     return IngestResult(prepared.raw.source, status, document.id, duplicate_of, warnings=warnings)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 import re
 import zipfile
 import zlib
@@ -22,8 +23,12 @@ from docx.table import Table
 from lxml import etree
 from lxml import html as lxml_html
 
-from kb.errors import EmptyFile, IngestError, UndecodableFile
-from kb.ingest.decode import decode_bytes
+from kb.errors import EmptyFile, FileTooLarge, IngestError, UndecodableFile, UnsupportedFile
+from kb.ingest.decode import decode_text
+from kb.limits import Limits, megabytes
+
+log = logging.getLogger(__name__)
+DEFAULT = Limits()
 
 
 class Extracted(NamedTuple):
@@ -33,12 +38,13 @@ class Extracted(NamedTuple):
     original: str
     body: str
     stated: dict[str, object]
+    warnings: tuple[str, ...] = ()
 
 
-def read_text(data: bytes) -> Extracted:
+def read_text(data: bytes, limits: Limits = DEFAULT) -> Extracted:
     """Read a plain-text file: the whole decoded text is the body."""
-    text, encoding = decode_bytes(data)
-    return Extracted(encoding, text, text, {})
+    decoded = decode_text(data)
+    return Extracted(decoded.encoding, decoded.text, decoded.text, {}, decoded.warnings)
 
 
 # --- Markdown ---------------------------------------------------------------------------
@@ -49,17 +55,21 @@ _STATED_KEYS = {
     **{"来源": "source", "标签": "tags", "作者": "author"},
 }
 _FENCES = ("---", "...")
+MAX_FRONT_MATTER = 20_000
+"""Characters of YAML front matter read at most: a title, a date and a few tags need far
+fewer."""
 _TAG_SEPARATORS = re.compile(r"[,，、;；]")
 
 
-def read_markdown(data: bytes) -> Extracted:
+def read_markdown(data: bytes, limits: Limits = DEFAULT) -> Extracted:
     """Read a Markdown file; YAML front matter at the very top goes to ``stated``."""
-    text, encoding = decode_bytes(data)
+    decoded = decode_text(data)
+    text = decoded.text
     front, body = split_front_matter(text)
     stated = parse_front_matter(front) if front is not None else {}
     if text.strip() and not body.strip():
         raise EmptyFile("文件除 YAML 头信息外没有正文")
-    return Extracted(encoding, text, body, stated)
+    return Extracted(decoded.encoding, text, body, stated, decoded.warnings)
 
 
 def split_front_matter(text: str) -> tuple[str | None, str]:
@@ -82,8 +92,10 @@ def parse_front_matter(front: str) -> dict[str, object]:
 
     ``date`` stays a ``datetime.date`` when YAML reads it as one; ``tags`` becomes a list.
     """
+    if len(front) > MAX_FRONT_MATTER:
+        raise IngestError(f"YAML 头信息过长（超过 {MAX_FRONT_MATTER:,} 字）")
     try:
-        loaded = yaml.safe_load(front)
+        loaded = yaml.load(front, Loader=FrontMatterLoader)  # a safe loader (no aliases)
     except yaml.YAMLError as exc:
         raise IngestError(f"YAML 头信息格式错误：{_describe_yaml_error(exc)}") from None
     except ValueError as exc:  # a timestamp YAML recognises but cannot build, e.g. 2022-13-01
@@ -101,6 +113,19 @@ def parse_front_matter(front: str) -> dict[str, object]:
         if converted not in ("", []):
             stated[name] = converted
     return stated
+
+
+class FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader without aliases: front matter has no use for ``&a``/``*a``,
+    and nested aliases are how a few hundred bytes expand into gigabytes."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "不支持 YAML 别名（*name）", event.start_mark
+            )
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
 
 
 def _stated_value(name: str, value: object) -> object:
@@ -145,11 +170,12 @@ _BLOCKS = frozenset(
 )
 
 
-def read_html(data: bytes) -> Extracted:
+def read_html(data: bytes, limits: Limits = DEFAULT) -> Extracted:
     """Read a saved web page: its main text only, with title, date and author it states."""
     match = _META_CHARSET.search(data[:4096])
     declared = match.group(1).decode("ascii", "replace") if match else None
-    page, encoding = decode_bytes(data, declared=declared)
+    decoded = decode_text(data, declared=declared)
+    page, encoding = decoded.text, decoded.encoding
     if not page.strip():
         return Extracted(encoding, page, "", {})
     import trafilatura  # here: its import costs ~80 ms that serving and searching never need
@@ -181,7 +207,7 @@ def read_html(data: bytes) -> Extracted:
         body = html_body_text(tree)
     if not (body and body.strip()):
         raise EmptyFile("网页中没有提取到正文")
-    return Extracted(encoding, page, body, stated)
+    return Extracted(encoding, page, body, stated, decoded.warnings)
 
 
 def html_body_text(tree: lxml_html.HtmlElement) -> str:
@@ -245,8 +271,9 @@ _PLACEHOLDER_AUTHORS = frozenset(
 """Authors that tools write by default; they name no one and must not override detection."""
 
 
-def read_docx(data: bytes) -> Extracted:
+def read_docx(data: bytes, limits: Limits = DEFAULT) -> Extracted:
     """Read a Word document: paragraphs, ``## `` headings and ``|``-joined table rows."""
+    check_docx_archive(data, max_unpacked=limits.max_unpacked_bytes)
     try:
         document = docx.Document(io.BytesIO(data))
         text = "\n".join(_docx_lines(document))
@@ -254,12 +281,54 @@ def read_docx(data: bytes) -> Extracted:
         title, author = properties.title, properties.author
     except _DOCX_ERRORS:
         raise UndecodableFile(".docx 文件已损坏或不完整") from None
+    except Exception as exc:  # python-docx's own errors: the file, not kb, is at fault
+        log.warning("python-docx could not read a .docx", exc_info=True)
+        problem = exc.__class__.__name__
+        raise UndecodableFile(f".docx 文件无法读取（{problem}），可能已损坏") from None
     stated: dict[str, object] = {}
     if title and title.strip():
         stated["title"] = title.strip()
     if author and author.strip() and author.strip().lower() not in _PLACEHOLDER_AUTHORS:
         stated["author"] = author.strip()
     return Extracted(None, text, text, stated)
+
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""Compound File (OLE2): Word 97–2003 files, and the wrapper of a password-protected .docx."""
+_ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+_METHOD_NAMES = {9: "Deflate64", 12: "bzip2", 14: "LZMA", 93: "Zstandard", 95: "XZ", 98: "PPMd"}
+MAX_DOCX_PARTS = 10_000
+_ENCRYPTED = ".docx 文件设置了打开密码（已加密），请在 Word 中取消密码后再导入"
+
+
+def check_docx_archive(data: bytes, *, max_unpacked: int) -> None:
+    """Refuse a .docx that is encrypted, compressed in a way Word does not write, or
+    declares more unpacked bytes than ``max_unpacked`` (a zip bomb), before unpacking
+    anything. Python's zipfile never inflates a part past its declared size."""
+    if data.startswith(_OLE_MAGIC):
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise UndecodableFile(_ENCRYPTED)
+        raise UnsupportedFile("这是 Word 97–2003（.doc）格式的文件，请另存为 .docx 后再导入")
+    try:
+        parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, EOFError, ValueError, OSError):
+        raise UndecodableFile(".docx 文件已损坏或不完整") from None
+    if len(parts) > MAX_DOCX_PARTS:
+        raise UndecodableFile(f".docx 文件包含 {len(parts):,} 个部件，不像 Word 文档")
+    for part in parts:
+        if part.flag_bits & 0x1:
+            raise UndecodableFile(_ENCRYPTED)
+        if part.compress_type not in _ZIP_METHODS:
+            method = _METHOD_NAMES.get(part.compress_type, f"编号 {part.compress_type}")
+            raise UndecodableFile(
+                f".docx 文件使用了 Word 不用的压缩方式（{method}），请在 Word 中另存后再导入"
+            )
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > max_unpacked:
+        raise FileTooLarge(
+            f".docx 解压后达 {megabytes(unpacked)} MB，超过 {megabytes(max_unpacked)} MB 的上限"
+            "（可能是恶意的压缩炸弹）"
+        )
 
 
 def _docx_lines(document: DocxDocument) -> Iterator[str]:

@@ -97,9 +97,7 @@ def test_script_in_a_document_or_a_query_stays_inert(
         "utf-8",
     )
     with live_site.app.app_context():
-        (result,) = ingest_paths(
-            live_site.app.extensions["kb"].db, [evil], max_bytes=20 * 1024 * 1024
-        )
+        (result,) = ingest_paths(live_site.app.extensions["kb"].db, [evil])
         live_site.app.extensions["kb"].worker.submit([result.id])
     live_site.wait_for_index()
     dialogs: list[str] = []

@@ -41,7 +41,7 @@ class SeedIndex:
 def seed_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeedIndex]:
     home = tmp_path_factory.mktemp("seed-index")
     db = Database(f"sqlite:///{home / 'kb.sqlite3'}")
-    results = ingest_paths(db, [SEEDS_DIR], max_bytes=20 * 1024 * 1024)
+    results = ingest_paths(db, [SEEDS_DIR])
     store = IndexStore(home / "index")
     rebuild(db, store)
     searcher = Searcher(store)
@@ -54,7 +54,7 @@ def seed_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeedIndex]:
 def make_index(home: Path, *paths: Path) -> tuple[Database, IndexStore]:
     """A fresh database and index over ``paths`` in ``home``."""
     db = Database(f"sqlite:///{home / 'kb.sqlite3'}")
-    ingest_paths(db, list(paths), max_bytes=20 * 1024 * 1024)
+    ingest_paths(db, list(paths))
     store = IndexStore(home / "index")
     rebuild(db, store)
     return db, store

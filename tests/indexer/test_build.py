@@ -22,6 +22,7 @@ from kb.db.models import Document
 from kb.db.session import Database
 from kb.errors import IndexProblem
 from kb.ingest.pipeline import ingest_paths
+from kb.limits import Limits
 from kb.script import to_simplified
 from kb.tagging import store as tagging
 from tests.conftest import seed_path, seed_text
@@ -31,7 +32,7 @@ MAX = 20 * 1024 * 1024
 
 
 def test_a_document_is_one_entry_that_stores_its_passages(db: Database) -> None:
-    (result,) = ingest_paths(db, [seed_path(4)], max_bytes=MAX)
+    (result,) = ingest_paths(db, [seed_path(4)], limits=Limits(max_bytes=MAX))
     with db.session() as session:
         (record,) = repository.document_records(session, [result.id])
     entry = document_entry(record)
@@ -98,7 +99,7 @@ def test_update_touches_only_changed_documents_and_check_reports_drift(tmp_path:
     assert update(db, store).added == []
 
     (folder / "3.txt").write_text(seed_text(3) + "\n新增一段：推行“三聯三帶”工作法。\n", "utf-8")
-    ingest_paths(db, [folder], max_bytes=MAX)
+    ingest_paths(db, [folder], limits=Limits(max_bytes=MAX))
     drift = check(db, store)
     assert drift.stale == [2] and not drift.clean
     report = update(db, store)
@@ -161,7 +162,7 @@ def test_a_second_writer_waits_instead_of_failing(tmp_path: Path) -> None:
     holding.wait()
     started = time.monotonic()
     try:
-        ingest_paths(db, [seed_path(2)], max_bytes=MAX)
+        ingest_paths(db, [seed_path(2)], limits=Limits(max_bytes=MAX))
         update(db, store)
     except BaseException as exc:  # pragma: no cover - the assertion below reports it
         errors.append(exc)
@@ -190,7 +191,7 @@ def test_a_segment_of_documents_without_region_or_date_stays_searchable(tmp_path
     plain.write_text(
         "---\ntitle: 无地区无日期\n---\n推行“三联三带”工作法，组织干部下基层。\n", "utf-8"
     )
-    (result,) = ingest_paths(db, [plain], max_bytes=MAX)
+    (result,) = ingest_paths(db, [plain], limits=Limits(max_bytes=MAX))
     update(db, store, [result.id])  # a new segment where no entry has a region or date
     searcher.refresh()
     found = searcher.search(parse_query("干部"))
@@ -252,7 +253,7 @@ def test_kept_results_are_reused_until_the_index_changes(tmp_path: Path) -> None
         assert searcher.search(query) is not first
 
         (folder / "2.txt").write_text(seed_text(3) + "\n推行“三聯三帶”工作法。\n", "utf-8")
-        ingest_paths(db, [folder], max_bytes=MAX)
+        ingest_paths(db, [folder], limits=Limits(max_bytes=MAX))
         update(db, store)
         searcher.refresh()
         assert searcher.search(query).total == 1  # the change cleared what was kept
@@ -280,7 +281,7 @@ def test_a_settled_change_stamp_holds_until_a_write_and_every_write_is_seen(
         assert searcher.search(query).total == 0
 
         (folder / "2.txt").write_text(seed_text(3) + "\n推行“三聯三帶”工作法。\n", "utf-8")
-        ingest_paths(db, [folder], max_bytes=MAX)
+        ingest_paths(db, [folder], limits=Limits(max_bytes=MAX))
         update(db, store)  # a commit into the same generation
         assert store.change_stamp(generation) != stamp
         searcher.refresh()

@@ -55,7 +55,7 @@ CURATED = [
 def split_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Searcher]:
     home = tmp_path_factory.mktemp("split-index")
     db, store = make_index(home, *SEED_FILES[:3])
-    ingest_paths(db, SEED_FILES[3:], max_bytes=20 * 1024 * 1024)
+    ingest_paths(db, SEED_FILES[3:])
     update(db, store)  # the last two seeds land in a second segment
     ix = store.open()
     with ix.writer() as writer:  # and one entry of the first segment is deleted

@@ -66,7 +66,7 @@ def several_segments(tmp_path: Path) -> tuple[Database, IndexStore, list[int]]:
         _write(tmp_path, f"n{i}.txt", f"第{i}篇。标记词甲乙{i}丙丁，干部培养。" * 5)
         for i in range(4)
     ]
-    results = ingest_paths(db, files, max_bytes=1 << 20)
+    results = ingest_paths(db, files)
     ids = [r.id for r in results if r.id is not None]
     _one_segment_per_commit(db, store, ids)
     return db, store, ids
@@ -114,9 +114,7 @@ def test_a_refreshed_searcher_sees_updates_from_another_writer(tmp_path: Path) -
     db, store = make_index(tmp_path, seed_path(0))
     searcher = Searcher(store)
     assert searcher.search(parse_query("独一无二的标记词")).total == 0
-    (added,) = ingest_paths(
-        db, [_write(tmp_path, "x.txt", "这是独一无二的标记词。" * 3)], max_bytes=1 << 20
-    )
+    (added,) = ingest_paths(db, [_write(tmp_path, "x.txt", "这是独一无二的标记词。" * 3)])
     update(db, store, [added.id])
     searcher.refresh()
     assert [h.id for h in searcher.search(parse_query("独一无二的标记词")).hits] == [added.id]

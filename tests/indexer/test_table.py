@@ -25,7 +25,7 @@ def test_readers_of_one_state_share_one_table_and_a_commit_brings_a_new_one(
             table.live[0] = False
         with pytest.raises(ValueError, match="read-only"):
             table.lengths["chars"][0] = 1.0
-        ingest_paths(db, [seed_path(2)], max_bytes=20 * 1024 * 1024)
+        ingest_paths(db, [seed_path(2)])
         update(db, store)
         second.refresh()
         assert second.table is not table

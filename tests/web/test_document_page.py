@@ -9,6 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kb.ingest.pipeline import ingest_paths
+from kb.limits import Limits
 from tests.conftest import seed_text
 from web.services import get_services
 
@@ -28,7 +29,7 @@ def ingest(app: Flask, path: Path) -> int:
     """Ingest one file into the app's database and wait until it is indexed."""
     with app.app_context():
         services = get_services()
-        (result,) = ingest_paths(services.db, [path], max_bytes=1024 * 1024)
+        (result,) = ingest_paths(services.db, [path], limits=Limits(max_bytes=1024 * 1024))
         assert result.id is not None, result
         services.worker.submit([result.id])
         services.worker.wait()

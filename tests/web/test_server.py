@@ -153,7 +153,7 @@ def test_bind_address_and_default_workers() -> None:
 def test_the_master_builds_the_index_and_the_table_its_workers_find(tmp_path: Path) -> None:
     config = load_config({"KB_HOME": str(tmp_path / "kb")})
     db = Database(config.database_url)
-    ingest_paths(db, [seed_path(0), seed_path(1)], max_bytes=20 * 1024 * 1024)
+    ingest_paths(db, [seed_path(0), seed_path(1)])
     db.dispose()
     try:
         prepare(config)

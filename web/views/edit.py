@@ -93,9 +93,7 @@ def _ingest_upload(upload: FileStorage, name: str, folder: Path) -> IngestResult
         except OSError as exc:
             result = IngestResult(source, "rejected", reason=f"无法保存上传的文件：{exc.strerror}")
         else:
-            result = ingest_file(
-                services.db, source, target, max_bytes=services.config.max_file_bytes
-            )
+            result = ingest_file(services.db, source, target, limits=services.config.limits)
         if result.status == "rejected":
             if previous is not None:
                 previous.replace(target)

@@ -14,6 +14,7 @@ from kb.db import repository
 from kb.db.models import Document, MinhashBand, Passage
 from kb.db.session import Database
 from kb.ingest.pipeline import IngestResult, ingest_paths
+from kb.limits import Limits
 from kb.script import to_simplified
 from tests.conftest import SEEDS_DIR, seed_path, seed_text
 
@@ -22,7 +23,7 @@ PINYIN = re.compile(r"[\u4e00-\u9fff]\([a-zāáǎàēéěèīíǐìōóǒòūú�
 
 
 def _ingest(db: Database, *paths: Path | str) -> list[IngestResult]:
-    return ingest_paths(db, [str(p) for p in paths], max_bytes=MAX)
+    return ingest_paths(db, [str(p) for p in paths], limits=Limits(max_bytes=MAX))
 
 
 def _counts(db: Database) -> tuple[int, int, int]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import os
 import random
+import zipfile
 from pathlib import Path
 
 import docx
@@ -15,6 +17,7 @@ from lxml import html as lxml_html
 from kb.errors import EmptyFile, FileTooLarge, IngestError, UndecodableFile, UnsupportedFile
 from kb.ingest.readers import html_body_text
 from kb.ingest.sources import find_files, read_file
+from kb.limits import Limits
 from tests.conftest import seed_text
 
 MB = 1024 * 1024
@@ -30,7 +33,7 @@ def _write(path: Path, data: bytes | str) -> Path:
 
 
 def _read(path: Path, max_bytes: int = LIMIT):
-    return read_file(str(path), path, max_bytes=max_bytes)
+    return read_file(str(path), path, limits=Limits(max_bytes=max_bytes))
 
 
 # --- find_files -------------------------------------------------------------------------
@@ -401,7 +404,7 @@ def test_unsupported_suffix(tmp_path: Path, name: str, message: str) -> None:
 def test_missing_path_fails_at_read_time(tmp_path: Path) -> None:
     ((source, path),) = find_files([tmp_path / "missing.txt"])
     with pytest.raises(IngestError, match=r"^文件不存在$"):
-        read_file(source, path, max_bytes=LIMIT)
+        read_file(source, path)
 
 
 def test_folder_with_a_file_suffix(tmp_path: Path) -> None:
@@ -409,3 +412,111 @@ def test_folder_with_a_file_suffix(tmp_path: Path) -> None:
     folder.mkdir()
     with pytest.raises(IngestError, match="不是普通文件"):
         _read(folder)
+
+
+# --- hostile and odd files ----------------------------------------------------------------
+
+
+def _zip_bytes(parts: dict[str, bytes], *, method: int = zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=method) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_a_docx_that_unpacks_past_the_limit_is_refused_before_unpacking(tmp_path: Path) -> None:
+    bomb = _zip_bytes({"word/document.xml": b"<w:t>" + b"0" * (3 * MB) + b"</w:t>"})
+    assert len(bomb) < 50_000  # small on disk, megabytes inside
+    path = _write(tmp_path / "bomb.docx", bomb)
+    with pytest.raises(
+        FileTooLarge, match=r"解压后达 3.0 MB，超过 2 MB 的上限（可能是恶意的压缩炸弹）"
+    ):
+        read_file(str(path), path, limits=Limits(max_unpacked_bytes=2 * MB))
+
+
+def test_an_encrypted_docx_says_so(tmp_path: Path) -> None:
+    # what Word writes for "encrypt with password": an OLE2 file with an EncryptedPackage
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500) + "EncryptedPackage".encode("utf-16-le")
+    path = _write(tmp_path / "secret.docx", ole + bytes(500))
+    with pytest.raises(UndecodableFile, match="设置了打开密码"):
+        _read(path)
+    # and a zip whose parts carry the encryption flag
+    data = bytearray(_docx_bytes(["正文。"]))
+    for header in (b"PK\x03\x04", b"PK\x01\x02"):
+        at = data.find(header)
+        while at >= 0:
+            flag = at + (6 if header == b"PK\x03\x04" else 8)
+            data[flag] |= 0x1
+            at = data.find(header, at + 4)
+    path = _write(tmp_path / "zip-encrypted.docx", bytes(data))
+    with pytest.raises(UndecodableFile, match="设置了打开密码"):
+        _read(path)
+
+
+def test_a_word_97_file_named_docx_says_what_it_is(tmp_path: Path) -> None:
+    path = _write(tmp_path / "old.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000))
+    with pytest.raises(UnsupportedFile, match=r"Word 97–2003（\.doc）"):
+        _read(path)
+
+
+def test_a_docx_compressed_with_deflate64_is_refused_with_the_reason(tmp_path: Path) -> None:
+    data = bytearray(_docx_bytes(["正文。"]))
+    for header, offset in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
+        at = data.find(header)
+        while at >= 0:
+            data[at + offset : at + offset + 2] = (9).to_bytes(2, "little")  # Deflate64
+            at = data.find(header, at + 4)
+    path = _write(tmp_path / "deflate64.docx", bytes(data))
+    with pytest.raises(UndecodableFile, match="Deflate64"):
+        _read(path)
+
+
+def test_yaml_aliases_are_refused_before_they_expand(tmp_path: Path) -> None:
+    lines = ['a: &a ["笑", "笑", "笑", "笑", "笑", "笑", "笑", "笑", "笑"]']
+    for level in "bcdefghi":
+        previous = chr(ord(level) - 1)
+        lines.append(f"{level}: &{level} [*{previous}, *{previous}, *{previous}, *{previous}]")
+    lines.append("title: *i")
+    path = _write(tmp_path / "bomb.md", "---\n" + "\n".join(lines) + "\n---\n正文。\n")
+    with pytest.raises(IngestError, match=r"YAML 头信息格式错误：第 3 行：不支持 YAML 别名"):
+        _read(path)
+
+
+def test_text_longer_than_the_limit_is_refused_with_both_lengths(tmp_path: Path) -> None:
+    path = _write(tmp_path / "long.txt", "组织工作。" * 2_000)
+    with pytest.raises(FileTooLarge, match=r"正文超过 5,000 字的上限（实际 10,000 字）"):
+        read_file(str(path), path, limits=Limits(max_text_chars=5_000))
+
+
+def test_stray_nul_bytes_are_removed_with_a_warning(tmp_path: Path) -> None:
+    text = seed_text(1)
+    data = text.encode("utf-8")
+    middle = len(data) // 2
+    middle -= next(i for i in range(4) if (data[middle - i] & 0xC0) != 0x80)  # a char start
+    path = _write(tmp_path / "nul.txt", data[:middle] + b"\x00\x00" + data[middle:])
+    raw = _read(path)
+    assert raw.original == text
+    assert raw.warnings == ("文件中有 2 个空字符（NUL），已删除",)
+
+
+@pytest.mark.parametrize(
+    ("name_bytes", "shown"),
+    [
+        ("通知（2023）.txt".encode("gbk"), "通知（2023）.txt"),
+        ("組織工作.txt".encode("big5"), "組織工作.txt"),
+        ("组织 工作.txt".encode(), "组织 工作.txt"),
+        (b"caf\xe9.txt", "caf\\xe9.txt"),
+    ],
+)
+def test_file_names_in_any_encoding_are_read_and_shown(
+    tmp_path: Path, name_bytes: bytes, shown: str
+) -> None:
+    folder = tmp_path / "names"
+    folder.mkdir()
+    path = Path(os.fsdecode(os.fsencode(folder) + b"/" + name_bytes))
+    path.write_bytes("中共某县委组织部推行“一定两评三公开”。".encode())
+    ((source, found),) = find_files([folder])
+    assert source.endswith("/" + shown)
+    assert source.encode("utf-8")  # storable: no surrogates
+    assert read_file(source, found).body.startswith("中共")

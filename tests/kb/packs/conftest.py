@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from kb.db.models import Pack
 from kb.db.session import Database
 from kb.ingest.pipeline import ingest_paths
+from kb.limits import Limits
 from kb.packs import logic
 from tests.conftest import REPO
 
@@ -21,7 +22,7 @@ QUESTION = "“一定两评三公开”怎样防止基层党建责任制流于�
 def seeded(db: Database, monkeypatch: pytest.MonkeyPatch) -> Database:
     """The five seeds as documents 1..5, ingested by repo-relative path (stable sources)."""
     monkeypatch.chdir(REPO)
-    ingest_paths(db, [Path("corpus/documents")], max_bytes=MAX_BYTES)
+    ingest_paths(db, [Path("corpus/documents")], limits=Limits(max_bytes=MAX_BYTES))
     return db
 
 

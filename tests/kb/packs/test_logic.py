@@ -15,6 +15,7 @@ from kb.db.models import Document, PackItem, PackSection
 from kb.db.session import Database
 from kb.errors import DocumentNotFound
 from kb.ingest.pipeline import ingest_paths
+from kb.limits import Limits
 from kb.packs import PackError, logic
 from kb.packs.data import PackView, pack_json, pack_view
 from kb.packs.export import FORMATS, export_pack
@@ -91,7 +92,7 @@ def test_edited_and_deleted_sources_leave_the_pack_as_it_was(db: Database, tmp_p
     folder.mkdir()
     for number in (2, 4):
         shutil.copy(seed_path(number), folder)
-    ingest_paths(db, [folder], max_bytes=MAX_BYTES)
+    ingest_paths(db, [folder], limits=Limits(max_bytes=MAX_BYTES))
     with db.session() as session:
         ids = {Path(d.source).name[:3]: d.id for d in repository.list_documents(session)}
         pack = logic.create_pack(session, "变更测试")
@@ -104,7 +105,9 @@ def test_edited_and_deleted_sources_leave_the_pack_as_it_was(db: Database, tmp_p
 
     path = next(folder.glob("004_*"))
     path.write_text(path.read_text("utf-8").replace("一定兩評三公開", "一定兩評四公開"), "utf-8")
-    assert [r.status for r in ingest_paths(db, [path], max_bytes=MAX_BYTES)] == ["updated"]
+    assert [r.status for r in ingest_paths(db, [path], limits=Limits(max_bytes=MAX_BYTES))] == [
+        "updated"
+    ]
     with db.session() as session:
         session.delete(session.get(Document, ids["002"]))
 
@@ -142,7 +145,7 @@ def test_an_editors_metadata_change_counts_as_a_changed_source(
 
 def test_packs_survive_reingest_and_re_extraction(seeded: Database, course: int) -> None:
     before = _json(seeded, course)
-    ingest_paths(seeded, [Path("corpus/documents")], max_bytes=MAX_BYTES)
+    ingest_paths(seeded, [Path("corpus/documents")], limits=Limits(max_bytes=MAX_BYTES))
     extract_all(seeded, everything=True)
     assert _json(seeded, course) == before
 

@@ -6,6 +6,7 @@ import pytest
 
 from kb.db.session import Database
 from kb.ingest.pipeline import ingest_paths
+from kb.limits import Limits
 from kb.tagging import glossary, store
 from kb.tagging.store import TagError
 from tests.conftest import SEEDS_DIR
@@ -15,7 +16,7 @@ MAX = 20 * 1024 * 1024
 
 @pytest.fixture
 def seeded(db: Database) -> Database:
-    ingest_paths(db, [SEEDS_DIR], max_bytes=MAX)
+    ingest_paths(db, [SEEDS_DIR], limits=Limits(max_bytes=MAX))
     return db
 
 

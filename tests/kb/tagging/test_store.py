@@ -11,6 +11,7 @@ from sqlalchemy import select
 from kb.db.models import Document, DocumentTag, Tag
 from kb.db.session import Database
 from kb.ingest.pipeline import ingest_paths
+from kb.limits import Limits
 from kb.tagging import glossary, store
 from kb.tagging.extract import extract_all, tag_document
 from tests.conftest import seed_path, seed_text
@@ -33,7 +34,7 @@ def seeds(db: Database, tmp_path: Path) -> Path:
     folder.mkdir()
     for n in range(5):
         shutil.copy(seed_path(n), folder / seed_path(n).name)
-    ingest_paths(db, [folder], max_bytes=MAX)
+    ingest_paths(db, [folder], limits=Limits(max_bytes=MAX))
     return folder
 
 
@@ -59,7 +60,7 @@ def test_decisions_survive_reextraction_and_reingest(db: Database, seeds: Path) 
     extract_all(db, everything=True)
     for path in seeds.iterdir():  # re-ingest every file, changed
         path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    results = ingest_paths(db, [seeds], max_bytes=MAX)
+    results = ingest_paths(db, [seeds], limits=Limits(max_bytes=MAX))
     assert {r.status for r in results} == {"updated"}
     with db.session() as session:
         names = {t.name for t in session.scalars(select(Tag))}
