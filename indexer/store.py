@@ -25,11 +25,13 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.index import FileIndex
+from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import SegmentWriter
 
 from indexer.analysis import dictionary_hash
 from indexer.codec import KbCodec
 from indexer.schema import SCHEMA_VERSION, build_schema
+from kb.children import die_with_parent
 from kb.errors import IndexProblem
 
 WRITE_TIMEOUT = 300.0
@@ -159,9 +161,26 @@ class IndexStore:
                         ) from None
                     time.sleep(0.2)
             try:
+                self.remove_abandoned()
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def remove_abandoned(self) -> list[Path]:
+        """Remove what killed writers left: generations that never went live and Whoosh's
+        temporary table-of-contents files. Only safe under the write lock (no other
+        writer is building anything then); returns what it removed."""
+        current = self.current_dir()
+        removed: list[Path] = []
+        for folder in self.root.glob("gen-*"):
+            if folder.is_dir() and folder != current:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+        if current is not None:
+            for temporary in current.glob("_*.toc.*"):
+                temporary.unlink(missing_ok=True)
+                removed.append(temporary)
+        return removed
 
 
 @contextmanager
@@ -176,10 +195,47 @@ def committing(ix: FileIndex, **writer_options: object) -> Iterator[SegmentWrite
     """
     writer_options.setdefault("compound", False)
     writer_options.setdefault("codec", KbCodec())
-    writer = ix.writer(timeout=WRITE_TIMEOUT, delay=0.25, **writer_options)
+    procs = int(writer_options.pop("procs", 1))  # type: ignore[call-overload]
+    if procs > 1:
+        writer: SegmentWriter = MortalMpWriter(
+            ix, procs=procs, timeout=WRITE_TIMEOUT, delay=0.25, **writer_options
+        )
+    else:
+        writer = ix.writer(timeout=WRITE_TIMEOUT, delay=0.25, **writer_options)
     try:
         yield writer
     except BaseException:
         writer.cancel()
         raise
     writer.commit()
+
+
+class MortalSubWriter(SubWriterTask):  # type: ignore[misc]
+    """One of Whoosh's writer processes that dies with the process that started it: a
+    killed ``kb index rebuild`` must not leave writers holding the index's write lock,
+    which they inherit (:mod:`kb.children`)."""
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)
+        self.parent_pid = os.getpid()
+
+    def run(self) -> None:
+        die_with_parent(self.parent_pid)
+        super().run()
+
+
+class MortalMpWriter(MpWriter):  # type: ignore[misc]
+    """Whoosh's multiprocessing writer whose processes die with it."""
+
+    def _new_task(self) -> MortalSubWriter:
+        task = MortalSubWriter(
+            self.storage,
+            self.indexname,
+            self.jobqueue,
+            self.resultqueue,
+            self.subargs,
+            self.multisegment,
+        )
+        self.tasks.append(task)
+        task.start()
+        return task

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -292,3 +295,50 @@ def test_a_settled_change_stamp_holds_until_a_write_and_every_write_is_seen(
         assert searcher.search(query).total == 1
         assert searcher._generation == store.current_dir()
     db.dispose()
+
+
+def test_writer_processes_die_with_a_killed_rebuild_and_its_leftovers_go(tmp_path: Path) -> None:
+    """kill -9 of a parallel rebuild: its writer processes, which inherited the write
+    lock, die with it; the next writer removes the generation it never published."""
+    db, store = make_index(tmp_path, seed_path(0))
+    live = store.current_dir()
+    script = (
+        "import os, signal, sys, time\n"
+        "from pathlib import Path\n"
+        "from indexer.build import document_entry\n"
+        "from indexer.store import IndexStore, committing\n"
+        "from kb.db import repository\n"
+        "from kb.db.session import Database\n"
+        "db = Database(sys.argv[1]); store = IndexStore(Path(sys.argv[2]))\n"
+        "with db.session() as session:\n"
+        "    (record,) = repository.document_records(session)\n"
+        "with store.write_lock():\n"
+        "    path, ix = store.new_generation()\n"
+        "    with committing(ix, procs=2, multisegment=True) as writer:\n"
+        "        writer.batchsize = 1\n"
+        "        for _ in range(4):\n"
+        "            writer.add_document(**document_entry(record))\n"
+        "        time.sleep(1)\n"
+        "        pid = os.getpid()\n"
+        "        kids = Path(f'/proc/{pid}/task/{pid}/children').read_text().split()\n"
+        "        print(' '.join(kids), flush=True)\n"
+        "        os.kill(pid, signal.SIGKILL)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script, db.url, str(store.root)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == -signal.SIGKILL, run.stderr
+    writers = [int(pid) for pid in run.stdout.split()]
+    assert len(writers) >= 2
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in writers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in writers)
+    assert len(list(store.root.glob("gen-*"))) == 2  # the live one and the abandoned one
+    with store.write_lock(timeout=5):  # free: no writer holds it any more
+        pass
+    assert list(store.root.glob("gen-*")) == [live]
+    assert check(db, store).clean
