@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from sqlalchemy import select
@@ -36,9 +37,15 @@ def add_user(session: Session, name: str, password: str) -> User:
 def authenticate(session: Session, name: str, password: str) -> User | None:
     """The user with this name and password, or None."""
     user = session.scalar(select(User).where(User.name == name))
-    if user is None or not check_password_hash(user.password_hash, password):
+    if user is None:
+        check_password_hash(_dummy_hash(), password)  # as slow as a wrong password
         return None
-    return user
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return generate_password_hash("no such user")
 
 
 def get_user(session: Session, user_id: int) -> User | None:

@@ -15,6 +15,7 @@ from typing import Any
 from flask import Flask
 
 from kb.config import Config, load_config
+from web.params import IdConverter
 
 
 def _secret_key(config: Config) -> str:
@@ -41,7 +42,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         SECRET_KEY=_secret_key(kb_config),
         KB=kb_config,
         KB_REQUIRE_LOGIN=kb_config.require_login,
-        MAX_CONTENT_LENGTH=10 * kb_config.max_file_bytes,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
@@ -49,11 +49,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.config.update({k: v for k, v in overrides.items() if not k.startswith("KB_")})
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.url_map.converters["int"] = IdConverter  # before any route is added
 
-    from web import auth, errors, services
+    from web import auth, errors, request_log, security, services
     from web.views import api, api_packs, documents, edit, pack_edit, packs, search, tags
 
+    request_log.init_app(app)
     services.init_app(app)
+    security.init_app(app, max_file_bytes=kb_config.max_file_bytes)  # before CSRF reads forms
     auth.init_app(app)
     errors.init_app(app)
     blueprints = (search.bp, documents.bp, tags.bp, edit.bp, packs.bp, pack_edit.bp, auth.bp)

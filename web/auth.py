@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+import logging
+import re
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -12,9 +13,15 @@ from flask_wtf.csrf import CSRFProtect
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
+from kb import logins
 from kb.users import authenticate, get_user
+from web.security import safe_next
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("auth", __name__)
+_ID = re.compile(r"[0-9]{1,9}")
+"""A user id as the session stores it."""
 csrf = CSRFProtect()
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -34,7 +41,7 @@ def load_user(user_id: str) -> Editor | None:
     from web.services import get_services
 
     with get_services().db.session() as session:
-        user = get_user(session, int(user_id)) if user_id.isdigit() else None
+        user = get_user(session, int(user_id)) if _ID.fullmatch(user_id) else None
         return Editor(user.id, user.name) if user else None
 
 
@@ -43,27 +50,43 @@ class LoginForm(FlaskForm):
     password = PasswordField("密码", validators=[DataRequired(message="请输入密码")])
 
 
-def _safe_next(target: str | None) -> str:
-    """Only redirect to a path on this site after login."""
-    if target and not urlsplit(target).netloc and target.startswith("/"):
-        return target
-    return url_for("search.index")
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> ResponseReturnValue:
+    """The login form. Repeated failures lock the account and the address for a while
+    (:mod:`kb.logins`); every failure and lock is logged."""
     from web.services import get_services
 
     form = LoginForm()
+    status = 200 if request.method == "GET" else 401
     if form.validate_on_submit():
-        with get_services().db.session() as session:
-            user = authenticate(session, form.name.data or "", form.password.data or "")
+        name, password = form.name.data or "", form.password.data or ""
+        address = request.remote_addr or "unknown"
+        db = get_services().db
+        with db.session() as session:
+            wait = logins.locked_for(session, name, address)
+        if wait:
+            log.warning("login refused for %r from %s: locked for %d s", name, address, wait)
+            flash(f"登录失败次数过多，请 {wait} 秒后再试", "error")
+            return render_template("auth/login.html", form=form), 429
+        locked = 0
+        with db.session() as session:
+            user = authenticate(session, name, password)
             editor = Editor(user.id, user.name) if user else None
+            if editor is not None:
+                logins.record_success(session, name)
+            else:
+                locked = logins.record_failure(session, name, address)
         if editor is not None:
             login_user(editor)
-            return redirect(_safe_next(request.args.get("next")))
-        flash("用户名或密码不正确", "error")
-    return render_template("auth/login.html", form=form), 200 if request.method == "GET" else 401
+            return redirect(safe_next(request.args.get("next"), url_for("search.index")))
+        if locked:
+            log.warning("login failed for %r from %s: locked for %d s", name, address, locked)
+            flash(f"用户名或密码不正确。失败次数过多，请 {locked} 秒后再试", "error")
+            status = 429
+        else:
+            log.warning("login failed for %r from %s", name, address)
+            flash("用户名或密码不正确", "error")
+    return render_template("auth/login.html", form=form), status
 
 
 @bp.route("/logout", methods=["POST"])

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
 from kb.errors import IndexProblem, KBError, NotFound
+from web.request_log import request_id
 
 log = logging.getLogger(__name__)
 
@@ -18,10 +19,27 @@ TITLES = {
     403: "没有权限",
     404: "没有找到",
     405: "不支持的操作",
-    413: "上传的文件过大",
+    413: "请求内容过大",
+    414: "请求地址过长",
+    429: "请求过于频繁",
     500: "服务器出错",
     503: "服务暂不可用",
 }
+
+
+MESSAGES = {
+    400: "请求有误，无法处理",
+    401: "请先登录",
+    403: "没有权限进行此操作",
+    404: "您要找的页面不存在",
+    405: "该地址不支持这种请求",
+    413: "上传的文件或提交的内容超过大小上限",
+    414: "请求地址过长",
+    415: "不支持这种提交格式",
+    429: "请求过于频繁，请稍后再试",
+    431: "请求头过大",
+}
+"""What an HTTP error says when the code raising it gave no message of its own."""
 
 
 def status_for(error: KBError) -> int:
@@ -33,18 +51,33 @@ def status_for(error: KBError) -> int:
     return 400
 
 
-def respond(status: int, message: str) -> ResponseReturnValue:
-    """Render the error as JSON for the API and as a page for everything else."""
+def respond(status: int, message: str, *, parameter: str | None = None) -> Response:
+    """Render the error as JSON for the API and as a page for everything else; both
+    carry the request's id (:mod:`web.request_log`)."""
+    rid = request_id()
     if request.path.startswith("/api/"):
-        return jsonify({"error": {"status": status, "message": message}}), status
+        error: dict[str, object] = {"status": status, "message": message, "request_id": rid}
+        if parameter is not None:
+            error["parameter"] = parameter
+        response = jsonify({"error": error})
+        response.status_code = status
+        return response
     title = TITLES.get(status, "出错了")
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+    try:
+        page = render_template(
+            "errors/error.html", status=status, title=title, message=message, request_id=rid
+        )
+    except Exception:  # the page itself failed (e.g. the database is down): plain text
+        log.exception("the error page failed [请求编号 %s]", rid)
+        page = f"{title}（错误代码 {status}）：{message}\n请求编号 {rid}\n"
+        return make_response(page, status, {"Content-Type": "text/plain; charset=utf-8"})
+    return make_response(page, status)
 
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(KBError)
     def kb_error(error: KBError) -> ResponseReturnValue:
-        return respond(status_for(error), str(error))
+        return respond(status_for(error), str(error), parameter=getattr(error, "parameter", None))
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> ResponseReturnValue:
@@ -52,17 +85,17 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> ResponseReturnValue:
-        messages = {
-            404: "您要找的页面不存在",
-            405: "该地址不支持这种请求",
-            413: "上传的文件超过大小上限",
-        }
         status = error.code or 500
-        return respond(status, messages.get(status, error.description or TITLES.get(status, "")))
+        described = error.description and error.description != type(error).description
+        message = error.description if described else MESSAGES.get(status, TITLES.get(status))
+        response = respond(status, message or "请求有误")
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> ResponseReturnValue:
         if isinstance(error, HTTPException):
             return http_error(error)
-        log.exception("unhandled error on %s", request.path)
+        log.exception("unhandled error on %s [请求编号 %s]", request.path[:300], request_id())
         return respond(InternalServerError.code, "服务器出错了，请稍后重试")

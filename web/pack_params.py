@@ -10,21 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import NoReturn
-from urllib.parse import urlsplit
 
-from flask import abort
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from kb.db.models import Pack, PackSection
 from kb.packs import PackNotFound, logic
+from web.params import MAX_ID, BadParameter, whole_number
 
 MAX_FIELD = 200
 """Audience and section titles are short columns."""
 MAX_TEXT = 10_000
 """Purpose, notes, an item's note and questions: long enough for any handout."""
-MAX_ID = 2**31 - 1
-"""Ids and ordinals are 32-bit integer columns: a larger number names nothing."""
 PACK_FIELDS = {
     "title": ("标题", MAX_FIELD),
     "audience": ("培训对象", MAX_FIELD),
@@ -57,7 +54,7 @@ def section_by_id(pack: Pack, section_id: int) -> PackSection:
 def _bad(label: str, problem: str) -> NoReturn:
     """Refuse a value with a 400; a Latin label (a JSON key) gets a space before the rest."""
     space = " " if label[-1:].isascii() else ""
-    abort(400, description=f"{label}{space}{problem}")
+    raise BadParameter(label.removeprefix("参数 "), f"{label}{space}{problem}")
 
 
 def text_field(value: object, label: str, *, limit: int = MAX_TEXT) -> str:
@@ -75,17 +72,7 @@ def int_field(value: object, label: str) -> int | None:
     """A non-negative whole number from a form or a JSON body; empty is None."""
     if value is None or value == "":
         return None
-    if isinstance(value, bool):
-        _bad(label, "应为整数")
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, str) and value.strip().isdigit():
-        number = int(value.strip())
-    else:
-        _bad(label, f"应为非负整数，而不是“{value}”")
-    if not 0 <= number <= MAX_ID:
-        _bad(label, "超出范围")
-    return number
+    return whole_number(value, label.removeprefix("参数 "), label=label)
 
 
 def question_lines(text: str) -> list[str]:
@@ -95,14 +82,6 @@ def question_lines(text: str) -> list[str]:
     ['第一问？', '第二问？']
     """
     return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def safe_next(target: str | None, default: str) -> str:
-    """Only ever go back to a path on this site."""
-    local = target and target.startswith("/") and not target.startswith("//")
-    if local and not urlsplit(target).netloc and "\\" not in target:
-        return target
-    return default
 
 
 def pack_fields(values: Mapping[str, object], *, given_only: bool = False) -> dict[str, str]:

@@ -11,14 +11,18 @@ from dataclasses import dataclass, field, replace
 
 from werkzeug.datastructures import MultiDict
 
-from indexer.query import ParsedQuery, parse_filters, parse_query
+from indexer.query import Filters, ParsedQuery, parse_filters, parse_query
 from indexer.results import SearchResult
 from indexer.searcher import MAX_PER_PAGE, SORTS
 from kb.errors import QuerySyntaxError
 from kb.tagging.glossary import resolve_names
+from web.params import BadParameter, optional_number, shown
 from web.services import get_services
 
 FILTER_KEYS = ("type", "region", "year", "tag")
+FILTER_ARGUMENTS = {"type": "doc_type", "region": "region", "year": "year", "tag": "tag"}
+"""Each filter's URL parameter → its argument of ``parse_filters``."""
+MAX_PAGE = 10_000
 
 
 @dataclass(frozen=True)
@@ -61,41 +65,42 @@ class SearchParams:
         return not self.q.strip() and not any(self.filters.values())
 
 
-def _int(args: MultiDict[str, str], name: str, default: int, low: int, high: int) -> int:
-    raw = args.get(name, "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        raise QuerySyntaxError(f"参数 {name} 应为 {low}–{high} 之间的整数，而不是“{raw}”")
-    return int(raw)
-
-
 def parse_params(args: MultiDict[str, str]) -> SearchParams:
-    """Read and check the search parameters of a request; bad values raise QuerySyntaxError."""
+    """Read and check the search parameters of a request; a bad value raises
+    BadParameter naming it."""
     sort = args.get("sort", "relevance") or "relevance"
     if sort not in SORTS:
-        raise QuerySyntaxError(f"排序方式只能是 relevance 或 date，而不是“{sort}”")
+        raise BadParameter("sort", f"参数 sort 只能是 relevance 或 date，而不是“{shown(sort)}”")
     filters = {key: tuple(v.strip() for v in args.getlist(key) if v.strip()) for key in FILTER_KEYS}
     return SearchParams(
         q=args.get("q", ""),
-        page=_int(args, "page", 1, 1, 10_000),
-        per_page=_int(args, "per_page", 10, 1, MAX_PER_PAGE),
+        page=optional_number(args.get("page"), "page", default=1, low=1, high=MAX_PAGE),
+        per_page=optional_number(
+            args.get("per_page"), "per_page", default=10, low=1, high=MAX_PER_PAGE
+        ),
         sort=sort,
         filters={k: v for k, v in filters.items() if v},
     )
 
 
 def parsed_query(params: SearchParams) -> ParsedQuery:
-    """The query and filters as kb's parsed query, tag aliases resolved to tag names."""
+    """The query and filters as kb's parsed query, tag aliases resolved to tag names.
+
+    A query or filter kb cannot understand raises BadParameter naming its parameter."""
     f = params.filters
-    parsed = parse_query(params.q).with_filters(
-        parse_filters(
-            doc_type=list(f.get("type", ())),
-            region=list(f.get("region", ())),
-            year=list(f.get("year", ())),
-            tag=list(f.get("tag", ())),
-        )
-    )
+    try:
+        parsed = parse_query(params.q)
+    except BadParameter:
+        raise
+    except QuerySyntaxError as exc:
+        raise BadParameter("q", str(exc)) from None
+    filters = Filters()
+    for key in FILTER_KEYS:
+        try:
+            filters = filters.merge(parse_filters(**{FILTER_ARGUMENTS[key]: list(f.get(key, ()))}))
+        except QuerySyntaxError as exc:
+            raise BadParameter(key, str(exc)) from None
+    parsed = parsed.with_filters(filters)
     if parsed.filters.tags:
         with get_services().db.session() as session:
             names = resolve_names(session, parsed.filters.tags)

@@ -19,11 +19,15 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import json
+import logging
 import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from gunicorn import util as gunicorn_util
 from gunicorn.app.base import BaseApplication
+from gunicorn.http import wsgi as gunicorn_wsgi
 
 from kb.config import Config
 
@@ -116,6 +120,52 @@ def share_one_arena() -> None:
         ctypes.CDLL(None).mallopt(M_ARENA_MAX, 1)
 
 
+MAX_REQUEST_LINE = 8190
+"""gunicorn's largest request-line limit (bytes)."""
+PROTOCOL_ERRORS = {
+    400: "请求格式有误",
+    403: "请求被拒绝",
+    414: f"请求地址过长（超过 {MAX_REQUEST_LINE:,} 字节）；检索词 q 最多 200 字",
+    417: "不支持该请求",
+    431: "请求头过大",
+    500: "服务器出错了，请稍后重试",
+    501: "不支持该请求的传输方式",
+}
+"""What gunicorn answers itself (a request it cannot parse never reaches the app)."""
+
+
+def write_protocol_error(sock: Any, status: int, reason: str, _detail: str) -> None:
+    """gunicorn's answer to a request it could not parse, as the API's JSON error
+    (readable on a page too) instead of an HTML page naming the server."""
+    message = PROTOCOL_ERRORS.get(status, "请求有误")
+    body = json.dumps({"error": {"status": status, "message": message}}, ensure_ascii=False).encode(
+        "utf-8"
+    )
+    head = (
+        f"HTTP/1.1 {status} {reason}\r\n"
+        "Connection: close\r\n"
+        "Content-Type: application/json; charset=utf-8\r\n"
+        "X-Content-Type-Options: nosniff\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode("latin-1")
+    gunicorn_util.write_nonblock(sock, head + body)
+
+
+def quiet_gunicorn() -> None:
+    """In a worker: name no server software, and answer unparsable requests in JSON."""
+    gunicorn_wsgi.SERVER = "kb"
+    gunicorn_util.write_error = write_protocol_error
+
+
+def configure_logging() -> None:
+    """Warnings and errors of kb (failed requests, failed logins, tracebacks with their
+    request ids) go to standard error with a time stamp and the process id."""
+    logging.basicConfig(
+        level=logging.WARNING,
+        format="%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s",
+    )
+
+
 class Site(BaseApplication):  # type: ignore[misc]
     """gunicorn's master and workers running ``web.create_app()``."""
 
@@ -128,6 +178,8 @@ class Site(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Any:
+        quiet_gunicorn()
+        configure_logging()
         return self.app_factory()
 
 
@@ -156,6 +208,10 @@ def serve(
         "loglevel": "warning",
         "graceful_timeout": 10,
         "keepalive": 0,
+        # request lines up to gunicorn's largest limit reach the app, which names the
+        # parameter that is too long; longer ones get gunicorn's 414, in JSON. (0 would
+        # be "unlimited", which gunicorn's parser reads in quadratic time.)
+        "limit_request_line": MAX_REQUEST_LINE,
         "control_socket_disable": True,  # no socket written to the user's home folder
         "when_ready": lambda _arbiter: on_ready(),
     }

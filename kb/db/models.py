@@ -230,6 +230,25 @@ class User(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class LoginThrottle(Base):
+    """Failed logins of one account or one client address, and the lock they earned."""
+
+    __tablename__ = "login_throttles"
+    __table_args__ = (
+        UniqueConstraint("scope", "key"),
+        CheckConstraint(_one_of("scope", ("account", "address")), name="scope"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(16))
+    """``account`` (the name typed) or ``address`` (the client's IP address)."""
+    key: Mapped[str] = mapped_column(String(256))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    """Failures in a row (an account's count restarts at a successful login)."""
+    last_failure: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class Pack(Base):
     """A course pack (课程素材包): a trainer's cases grouped by theme, exported as a handout."""
 

@@ -46,7 +46,7 @@ def create_db_engine(url: str) -> Engine:
         raise StorageError(f"无法连接数据库 {parsed.render_as_string()}：{exc}") from exc
 
 
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 """The newest migration (``kb/db/migrations/versions``); a test checks Alembic agrees."""
 
 

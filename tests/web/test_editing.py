@@ -378,7 +378,7 @@ def test_add_a_tag_to_a_document(app: Flask, editor: FlaskClient) -> None:
         ("/tags/approach/菜单式/rename", {"new_name": "长" * 201}, "新名称过长"),
         ("/tags/approach/菜单式/merge", {"into": "没有这个做法"}, "没有名为“没有这个做法”的标签"),
         ("/tags/approach/菜单式/merge", {"into": "菜單式"}, "不能把标签合并到它自己"),
-        ("/tags/approach/菜单式/reject", {"doc_id": "abc"}, "文档编号应为数字"),
+        ("/tags/approach/菜单式/reject", {"doc_id": "abc"}, "文档编号应为 0–2147483647 之间的整数"),
         ("/tags/approach/菜单式/confirm", {"doc_id": "1"}, "文档 #1 没有标签“菜单式”"),
         ("/tags/approach/菜单式/define", {"definition": "长" * 2001}, "释义过长"),
         ("/documents/1/tags/add", {"name": "彩虹议事会", "kind": "approach"}, "中没有出现"),

@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.error import URLError
+from urllib.error import HTTPError, URLError
 from urllib.parse import quote
 from urllib.request import urlopen
 
@@ -163,3 +163,20 @@ def test_the_master_builds_the_index_and_the_table_its_workers_find(tmp_path: Pa
     with Searcher(IndexStore(config.index_dir)) as searcher:
         assert searcher.table is table._kept[1]
         assert searcher.table.size == 2
+
+
+def test_the_server_names_no_software_and_answers_overlong_urls_in_json(server: Running) -> None:
+    with urlopen(f"http://127.0.0.1:{server.port}/api/tags", timeout=30) as response:
+        assert response.headers["Server"] == "kb"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+    # up to gunicorn's largest request line, the app answers and names the parameter
+    with pytest.raises(HTTPError) as app_answer:
+        urlopen(f"http://127.0.0.1:{server.port}/api/search?q={quote('干' * 800)}", timeout=30)
+    assert app_answer.value.code == 400
+    assert json.loads(app_answer.value.read())["error"]["parameter"] == "q"
+    # beyond it, gunicorn answers itself, in the API's JSON
+    with pytest.raises(HTTPError) as too_long:
+        urlopen(f"http://127.0.0.1:{server.port}/api/search?q={quote('干' * 3000)}", timeout=30)
+    assert too_long.value.code == 414
+    assert too_long.value.headers["Content-Type"].startswith("application/json")
+    assert "q 最多 200 字" in json.loads(too_long.value.read())["error"]["message"]

@@ -7,10 +7,10 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from kb.db import repository
-from kb.errors import QuerySyntaxError
 from kb.serialize import document_json
 from kb.tagging import glossary
 from kb.tagging.candidates import KINDS
+from web.params import BadParameter, optional_number, shown
 from web.search_params import parse_params, run_search
 from web.services import get_services
 
@@ -20,17 +20,12 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 def _kind() -> str | None:
     kind = request.args.get("kind") or None
     if kind is not None and kind not in KINDS:
-        raise QuerySyntaxError(f"参数 kind 只能是 {'、'.join(KINDS)}，而不是“{kind}”")
+        raise BadParameter("kind", f"参数 kind 只能是 {'、'.join(KINDS)}，而不是“{shown(kind)}”")
     return kind
 
 
 def _limit(default: int = 10) -> int:
-    raw = request.args.get("limit", "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or not 1 <= int(raw) <= 100:
-        raise QuerySyntaxError(f"参数 limit 应为 1–100 之间的整数，而不是“{raw}”")
-    return int(raw)
+    return optional_number(request.args.get("limit"), "limit", default=default, low=1, high=100)
 
 
 @bp.get("/search")
@@ -38,6 +33,7 @@ def search() -> ResponseReturnValue:
     """``kb search --json``: q, type, region, year, tag, sort, page, limit (or per_page)."""
     args = MultiDict(request.args)
     if "limit" in args and "per_page" not in args:
+        _limit()  # checked under its own name
         args["per_page"] = args["limit"]
     return jsonify(run_search(parse_params(args)).to_json())
 

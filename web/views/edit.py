@@ -12,7 +12,6 @@ import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -37,6 +36,8 @@ from kb.ingest.sources import FORMATS
 from kb.tagging import store
 from kb.tagging.extract import extract_all
 from kb.tagging.store import TagError
+from web.params import whole_number
+from web.security import safe_next
 from web.services import get_services
 from web.views.tags import known_kind, render_tag_page
 
@@ -212,11 +213,7 @@ def _field(name: str, label: str, *, required: bool = True, limit: int = 200) ->
 
 def _doc_id_field() -> int | None:
     raw = request.form.get("doc_id", "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit():
-        abort(400, description=f"文档编号应为数字，而不是“{raw}”")
-    return int(raw)
+    return whole_number(raw, "doc_id", label="文档编号") if raw else None
 
 
 def _curate(
@@ -356,10 +353,7 @@ def _add_tag_form(
 # -- re-extraction ------------------------------------------------------------------------
 def _back(default: str) -> str:
     """Where the form came from, if it is a path on this site."""
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return default
+    return safe_next(request.form.get("next"), default)
 
 
 @bp.route("/edit/reextract", methods=["GET", "POST"])

@@ -25,7 +25,8 @@ from kb.packs.citation import passage_label
 from kb.packs.data import PackView, pack_row, pack_view
 from kb.packs.export import FORMATS, export_pack
 from web.errors import status_for
-from web.pack_params import MAX_FIELD, int_field, owned_pack, pack_fields, safe_next, text_field
+from web.pack_params import MAX_FIELD, int_field, owned_pack, pack_fields, text_field
+from web.security import safe_next
 from web.services import get_services
 
 bp = Blueprint("packs", __name__)
