@@ -7,6 +7,7 @@ write lock). Readers keep their searcher until the new segments land, then refre
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import queue
 import threading
@@ -19,10 +20,16 @@ from indexer.build import update
 from indexer.searcher import Searcher
 from indexer.store import IndexStore
 from kb.config import Config
+from kb.db import repository
+from kb.db.models import utcnow
 from kb.db.session import Database
 from kb.tagging.candidates import KIND_LABELS
 
 log = logging.getLogger(__name__)
+
+CATCH_UP = dt.timedelta(minutes=10)
+"""A starting site worker re-checks the documents written this recently: a worker
+killed while it applied their updates (its queue is gone with it) left them behind."""
 
 DOC_TYPE_LABELS = {"policy": "政策文件", "experience": "经验材料", "case": "典型案例"}
 STATUS_LABELS = {"suggested": "待确认", "confirmed": "已确认", "rejected": "已否决"}
@@ -92,7 +99,12 @@ def init_app(app: Flask) -> None:
     store = IndexStore(config.index_dir)
     if store.status() != "ok":  # at start-up, before any request can read it
         update(db, store)
-    app.extensions["kb"] = Services(config, db, store, IndexWorker(db, store))
+    worker = IndexWorker(db, store)
+    with db.session() as session:
+        recent = repository.changed_since(session, utcnow() - CATCH_UP)
+    if recent:  # what a worker killed while it applied updates may have left undone
+        worker.submit(recent)
+    app.extensions["kb"] = Services(config, db, store, worker)
 
 
 def get_services() -> Services:

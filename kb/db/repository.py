@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 
 from sqlalchemy import delete, func, or_, select
@@ -203,6 +204,12 @@ def to_record(document: Document) -> DocumentRecord:
 def document_ids(session: Session) -> list[int]:
     """Ids of all stored documents, ascending."""
     return list(session.scalars(select(Document.id).order_by(Document.id)))
+
+
+def changed_since(session: Session, moment: dt.datetime) -> list[int]:
+    """Ids of the documents written at or after ``moment``."""
+    query = select(Document.id).where(Document.updated_at >= moment).order_by(Document.id)
+    return list(session.scalars(query))
 
 
 def document_versions(session: Session, ids: Iterable[int] | None = None) -> dict[int, str]:
