@@ -116,12 +116,14 @@ def hold_files(reader: IndexReader) -> None:
     would read as absent. A segment whose stored fields are already gone raises
     FileNotFoundError: it was merged away, and the caller opens the index again.
     """
-    names = reader.leaf_readers()[0][0].storage().list() if reader.leaf_readers() else []
+    names: list[str] | None = None
     for leaf, _ in reader.leaf_readers():
         perdoc = getattr(leaf, "_perdoc", None)
         segment = leaf.segment()
         if not isinstance(perdoc, W3PerDocReader) or segment is None:
-            continue
+            continue  # an empty index's reader has no segment and no files
+        if names is None:  # every segment of a generation is in the same folder
+            names = list(leaf.storage().list())
         prefix = segment.make_filename(".")
         suffix = W3Codec.COLUMN_EXT
         held = {

@@ -190,6 +190,8 @@ class DocTable:
     @classmethod
     def build(cls, reader: IndexReader, text_fields: list[str]) -> DocTable:
         size = reader.doc_count_all()
+        if size == 0:  # an index of no documents has no segments and no columns
+            return cls.empty(text_fields)
         live = np.zeros(size, dtype=bool)
         live[list(reader.all_doc_ids())] = True  # every entry is a document's
 
@@ -234,6 +236,30 @@ class DocTable:
             has_copies=has_copies,
             by_doc_id=by_doc_id,
             sorted_ids=doc_id[by_doc_id],
+        )
+
+    @classmethod
+    def empty(cls, text_fields: list[str]) -> DocTable:
+        """The table of an index without documents."""
+        none = np.zeros(0, dtype=np.int64)
+        return cls(
+            live=np.zeros(0, dtype=bool),
+            doc_id=none,
+            canonical=none,
+            date=none,
+            year=none,
+            doc_type=Codes(np.zeros(0, dtype=np.int32), []),
+            region=Codes(np.zeros(0, dtype=np.int32), []),
+            tag_docs=none,
+            tag_codes=none,
+            tag_labels=Labels.of([]),
+            tag_kinds=np.zeros(0, dtype=np.int32),
+            tag_kind_names=[],
+            lengths={name: np.zeros(0, dtype=np.float32) for name in text_fields},
+            average_length={name: 1.0 for name in text_fields},
+            has_copies=np.zeros(0, dtype=bool),
+            by_doc_id=none,
+            sorted_ids=none,
         )
 
 

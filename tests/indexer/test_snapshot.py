@@ -124,3 +124,12 @@ def test_a_refreshed_searcher_sees_updates_from_another_writer(tmp_path: Path) -
 def test_a_snapshot_of_a_generation_that_is_gone_says_so(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         open_snapshot(tmp_path / "gen-000009")
+
+
+def test_an_empty_index_opens_and_finds_nothing(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'kb.sqlite3'}")
+    store = IndexStore(tmp_path / "index")
+    update(db, store)  # builds an index of nothing
+    with Searcher(store) as searcher:
+        assert searcher.search(parse_query("干部")).total == 0
+    db.dispose()
