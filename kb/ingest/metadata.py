@@ -303,6 +303,12 @@ def classify(title: str | None, text: str, *, note: str = "") -> tuple[str, str]
     return best, f"{reason}；{note}" if note else reason
 
 
+LONGEST = {"title": 500, "region": 64, "author": 200, "author_note": 500}
+"""The database columns' lengths: what a file states is clipped to them."""
+YEARS = (1000, 2999)
+"""A stated year outside these is no publication year."""
+
+
 def _text(value: object) -> str | None:
     return (str(value).strip() or None) if value is not None else None
 
@@ -329,8 +335,9 @@ def describe(cleaned: Cleaned, stated: dict[str, object]) -> Metadata:
 
     date = parse_date(stated.get("date")) or parse_date(found.get("date")) or find_date(body)
     year = date.year if date else None
-    if year is None and str(stated.get("year", "")).strip().isdigit():
-        year = int(str(stated["year"]).strip())
+    stated_year = str(stated.get("year", "")).strip()
+    if year is None and stated_year.isascii() and stated_year.isdigit():
+        year = int(stated_year) if YEARS[0] <= int(stated_year) <= YEARS[1] else None
 
     region, region_code = _region(separate_title, body, author_note, stated.get("region"))
 
@@ -338,13 +345,24 @@ def describe(cleaned: Cleaned, stated: dict[str, object]) -> Metadata:
     if doc_type is None:
         doc_type, reason = classify(title if has_title else None, body, note=reason)
     return Metadata(
-        title=title,
+        title=fit(title, LONGEST["title"]),
         doc_type=doc_type,
         doc_type_reason=reason,
-        region=region,
+        region=fit(region, LONGEST["region"]),
         region_code=region_code,
         date=date,
         year=year,
-        author=author,
-        author_note=author_note,
+        author=fit(author, LONGEST["author"]),
+        author_note=fit(author_note, LONGEST["author_note"]),
     )
+
+
+def fit(text: str | None, limit: int) -> str | None:
+    """``text`` clipped to ``limit`` characters (the column's), marked with an ellipsis.
+
+    >>> fit("一二三四五", 4), fit("一二", 4), fit(None, 4)
+    ('一二三…', '一二', None)
+    """
+    if text is None or len(text) <= limit:
+        return text
+    return text[: limit - 1] + "…"

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kb.ingest.dedupe import Fingerprint, content_hash, fingerprint
+from kb.errors import EmptyFile
+from kb.ingest.dedupe import Fingerprint, content_hash, fingerprint, normalize_for_matching
 from kb.ingest.document import PreparedDocument, prepare
 from kb.ingest.sources import raw_document
 from kb.limits import Limits
@@ -46,6 +47,8 @@ def process(job: Job, limits: Limits) -> Processed:
     cannot become a document."""
     prepared = prepare(raw_document(job.source, job.file_format, job.data, limits=limits))
     text = prepared.cleaned.text
+    if prepared.passages and not normalize_for_matching(text):
+        raise EmptyFile("文件中没有文字，只有标点或符号")
     return Processed(
         prepared=prepared,
         content_hash=content_hash(text),

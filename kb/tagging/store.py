@@ -20,6 +20,9 @@ from kb.tagging.candidates import KINDS, Candidate, sentence_around
 from kb.tagging.names import display_name, is_generic, locate, tag_key
 from kb.tagging.topics import load_taxonomy
 
+MAX_NAME = 100
+"""Characters a tag's name may have (its column holds 200; no practice is named in more)."""
+
 
 class TagError(KBError):
     """A tag operation cannot be done as asked."""
@@ -90,6 +93,8 @@ def apply_candidates(
     links = {link.tag_id: link for link in document.tag_links}
     wanted: set[int] = set()
     for candidate in candidates:
+        if len(candidate.name) > MAX_NAME:
+            continue  # a sentence caught between quotes, not a name
         if candidate.kind != "topic" and (
             is_generic(candidate.name) or tag_key(candidate.name) not in text_key
         ):
