@@ -42,6 +42,18 @@ MESSAGES = {
 """What an HTTP error says when the code raising it gave no message of its own."""
 
 
+UNREADABLE_FORM = (
+    "无法读取提交的表单：文件名和字段须为 UTF-8 编码（浏览器上传总是如此），请重新选择文件上传"
+)
+
+
+def unreadable_form() -> bool:
+    """True when a multipart body came but Werkzeug could read no field of it (it
+    drops the whole form when a part's headers are not UTF-8, e.g. a GBK file name)."""
+    multipart = (request.mimetype or "").startswith("multipart/")
+    return bool(multipart and request.content_length and not request.form and not request.files)
+
+
 def status_for(error: KBError) -> int:
     """The HTTP status that says what kind of problem a kb error is."""
     if isinstance(error, NotFound):
@@ -52,10 +64,11 @@ def status_for(error: KBError) -> int:
 
 
 def respond(status: int, message: str, *, parameter: str | None = None) -> Response:
-    """Render the error as JSON for the API and as a page for everything else; both
+    """Render the error as JSON for the API (and requests that asked for JSON with
+    ``format=json``, like the upload page's) and as a page for everything else; both
     carry the request's id (:mod:`web.request_log`)."""
     rid = request_id()
-    if request.path.startswith("/api/"):
+    if request.path.startswith("/api/") or request.args.get("format") == "json":
         error: dict[str, object] = {"status": status, "message": message, "request_id": rid}
         if parameter is not None:
             error["parameter"] = parameter
@@ -81,6 +94,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> ResponseReturnValue:
+        if unreadable_form():
+            return respond(400, UNREADABLE_FORM)
         return respond(400, "表单已过期或缺少安全令牌，请刷新页面后重试")
 
     @app.errorhandler(HTTPException)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from werkzeug.datastructures import MultiDict
 
-from indexer.query import Filters, ParsedQuery, parse_filters, parse_query
+from indexer.query import ParsedQuery, parse_filters, parse_query
 from indexer.results import SearchResult
 from indexer.searcher import MAX_PER_PAGE, SORTS
 from kb.errors import QuerySyntaxError
@@ -94,13 +94,12 @@ def parsed_query(params: SearchParams) -> ParsedQuery:
         raise
     except QuerySyntaxError as exc:
         raise BadParameter("q", str(exc)) from None
-    filters = Filters()
     for key in FILTER_KEYS:
-        try:
-            filters = filters.merge(parse_filters(**{FILTER_ARGUMENTS[key]: list(f.get(key, ()))}))
+        try:  # one key at a time, so a conflict (year=2016 with q=year:2018) names its key
+            filters = parse_filters(**{FILTER_ARGUMENTS[key]: list(f.get(key, ()))})
+            parsed = parsed.with_filters(filters)
         except QuerySyntaxError as exc:
             raise BadParameter(key, str(exc)) from None
-    parsed = parsed.with_filters(filters)
     if parsed.filters.tags:
         with get_services().db.session() as session:
             names = resolve_names(session, parsed.filters.tags)
