@@ -7,6 +7,9 @@
   and no server software named.
 - The session cookie is ``HttpOnly`` and ``SameSite=Lax``, and ``Secure`` whenever the
   request came over HTTPS.
+- NUL characters: PostgreSQL's text cannot hold them, so a request with one in its
+  address (404), query, form or JSON body (400 naming the parameter) is refused before
+  any of it reaches the database.
 - Bodies: a request may send at most :data:`FORM_BYTES`, except an editor's upload
   (``KB_MAX_FILE_MB`` for each of :data:`UPLOAD_FILES` files). Werkzeug refuses a
   larger declared ``Content-Length`` before reading the body, and the upload's body is
@@ -21,6 +24,9 @@ from flask import Flask, Response, request
 from flask.sessions import SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from werkzeug.exceptions import NotFound
+
+from web.params import BadParameter, shown
 
 CSP = "; ".join(
     [
@@ -69,6 +75,17 @@ def safe_next(target: str | None, default: str) -> str:
     return target if not parts.scheme and not parts.netloc else default
 
 
+def _holds_nul(value: object) -> bool:
+    """True when a JSON value has a NUL in any string (key or value, at any depth)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, ``Secure`` when the request came over HTTPS."""
 
@@ -92,6 +109,19 @@ def init_app(app: Flask, *, max_file_bytes: int) -> None:
             return login_manager.unauthorized()  # the body is never read
         request.max_content_length = UPLOAD_FILES * max_file_bytes + FORM_BYTES
         return None
+
+    @app.before_request
+    def refuse_nul() -> None:
+        if "\x00" in request.path:
+            raise NotFound()  # no page's address holds one
+        if request.endpoint == UPLOAD_ENDPOINT and not current_user.is_authenticated:
+            return
+        for values in (request.args, request.form):
+            for name, value in values.items(multi=True):  # (a name with one is never read)
+                if "\x00" in value and "\x00" not in name:
+                    raise BadParameter(name, f"参数 {shown(name)} 含有空字符（NUL）")
+        if request.is_json and _holds_nul(request.get_json(silent=True)):
+            raise BadParameter("body", "请求体含有空字符（NUL）")
 
     @app.after_request
     def add_headers(response: Response) -> Response:

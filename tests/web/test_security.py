@@ -185,3 +185,21 @@ def test_an_address_failing_against_many_accounts_is_locked(app: Flask) -> None:
         assert logins.locked_for(session, "someone-else", "10.0.0.2", now=now) > 0
         assert logins.locked_for(session, "someone-else", "10.0.0.3", now=now) == 0
         assert session.query(LoginThrottle).filter_by(scope="address").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "parameter"),
+    [
+        ("/api/search?q=干%00部", 400, "q"),
+        ("/api/search?q=干部&tag=%00", 400, "tag"),
+        ("/api/tags/%00", 404, None),
+        ("/packs/shared/%00", 404, None),
+    ],
+)
+def test_a_nul_character_never_reaches_the_database(
+    client: FlaskClient, path: str, status: int, parameter: str | None
+) -> None:
+    response = client.get(path)
+    assert response.status_code == status
+    if parameter:
+        assert response.get_json()["error"]["parameter"] == parameter
