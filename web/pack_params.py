@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NoReturn
 
+from flask import redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
@@ -41,6 +43,28 @@ def owned_pack(session: Session, pack_id: int) -> Pack:
     if pack is None or pack.id != pack_id or pack.owner_id != current_user.id:
         raise PackNotFound(f"没有编号为 {pack_id} 的素材包")
     return pack
+
+
+def own_pack_first() -> None:
+    """Before a pack route reads anything else: another editor's pack is "not found",
+    whatever else the request has wrong (a blueprint's ``before_request``)."""
+    from web.services import get_services
+
+    pack_id = (request.view_args or {}).get("pack_id")
+    if pack_id is None or not current_user.is_authenticated:
+        return  # no pack named, or login_required answers first
+    with get_services().db.session() as session:
+        owned_pack(session, pack_id)
+
+
+def back_to_pack(pack_id: int) -> ResponseReturnValue:
+    """A GET of a pack's form address goes to the pack's page — if it is the editor's
+    own pack; anyone else's is "not found" here too."""
+    from web.services import get_services
+
+    with get_services().db.session() as session:
+        owned_pack(session, pack_id)
+    return redirect(url_for("packs.show", pack_id=pack_id))
 
 
 def section_by_id(pack: Pack, section_id: int) -> PackSection:

@@ -22,6 +22,7 @@ from web.errors import respond
 from web.pack_params import (
     MAX_FIELD,
     int_field,
+    own_pack_first,
     owned_pack,
     pack_fields,
     question_lines,
@@ -31,6 +32,7 @@ from web.pack_params import (
 from web.services import get_services
 
 bp = Blueprint("api_packs", __name__, url_prefix="/api/packs")
+bp.before_request(own_pack_first)
 
 View = TypeVar("View", bound=Callable[..., ResponseReturnValue])
 

@@ -7,23 +7,28 @@ of these addresses (after logging in, say) just shows the pack.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import Blueprint, abort, request
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from sqlalchemy.orm import Session
 
 from kb.db.models import Pack
 from kb.packs import logic
-from web.pack_params import MAX_FIELD, int_field, question_lines, section_by_id, text_field
+from web.pack_params import (
+    MAX_FIELD,
+    back_to_pack,
+    int_field,
+    own_pack_first,
+    question_lines,
+    section_by_id,
+    text_field,
+)
 from web.views.packs import change_pack
 
 bp = Blueprint("pack_edit", __name__, url_prefix="/packs/<int:pack_id>")
+bp.before_request(own_pack_first)
 
 METHODS = ["GET", "POST"]
-
-
-def _to_pack(pack_id: int) -> ResponseReturnValue:
-    return redirect(url_for("packs.show", pack_id=pack_id))
 
 
 def _direction() -> str | None:
@@ -49,7 +54,7 @@ def _step(index: int, length: int, direction: str) -> int | None:
 def update_item(pack_id: int, item_id: int) -> ResponseReturnValue:
     """Save an item's note and questions (one per line)."""
     if request.method == "GET":
-        return _to_pack(pack_id)
+        return back_to_pack(pack_id)
     note = text_field(request.form.get("note"), "讲师按语")
     questions = question_lines(text_field(request.form.get("questions"), "思考题"))
 
@@ -65,7 +70,7 @@ def update_item(pack_id: int, item_id: int) -> ResponseReturnValue:
 def move_item(pack_id: int, item_id: int) -> ResponseReturnValue:
     """Move an item one place up or down (``direction``), or to the end of ``section`` (id)."""
     if request.method == "GET":
-        return _to_pack(pack_id)
+        return back_to_pack(pack_id)
     direction = _direction()
     section_id = int_field(request.form.get("section"), "分组编号")
     if direction is None and section_id is None:
@@ -94,7 +99,7 @@ def move_item(pack_id: int, item_id: int) -> ResponseReturnValue:
 def remove_item(pack_id: int, item_id: int) -> ResponseReturnValue:
     """Take an item out of the pack."""
     if request.method == "GET":
-        return _to_pack(pack_id)
+        return back_to_pack(pack_id)
 
     def change(session: Session, pack: Pack) -> str:
         item = logic.get_item(pack, item_id)
@@ -110,7 +115,7 @@ def remove_item(pack_id: int, item_id: int) -> ResponseReturnValue:
 def refresh_item(pack_id: int, item_id: int) -> ResponseReturnValue:
     """Replace an item's snapshot with its document's text as it is now."""
     if request.method == "GET":
-        return _to_pack(pack_id)
+        return back_to_pack(pack_id)
 
     def change(session: Session, pack: Pack) -> str:
         logic.refresh_item(session, logic.get_item(pack, item_id))
@@ -129,7 +134,7 @@ def _section_title() -> str:
 def add_section(pack_id: int) -> ResponseReturnValue:
     """Add an empty section at the end."""
     if request.method == "GET":
-        return _to_pack(pack_id)
+        return back_to_pack(pack_id)
     title = _section_title()
 
     def change(session: Session, pack: Pack) -> str:
@@ -145,7 +150,7 @@ def add_section(pack_id: int) -> ResponseReturnValue:
 def rename_section(pack_id: int, section_id: int) -> ResponseReturnValue:
     """Rename a section."""
     if request.method == "GET":
-        return _to_pack(pack_id)
+        return back_to_pack(pack_id)
     title = _section_title()
 
     def change(session: Session, pack: Pack) -> str:
@@ -160,7 +165,7 @@ def rename_section(pack_id: int, section_id: int) -> ResponseReturnValue:
 def move_section(pack_id: int, section_id: int) -> ResponseReturnValue:
     """Move a section one place up or down."""
     if request.method == "GET":
-        return _to_pack(pack_id)
+        return back_to_pack(pack_id)
     direction = _direction()
     if direction is None:
         abort(400, description="请选择上移或下移")
@@ -181,7 +186,7 @@ def move_section(pack_id: int, section_id: int) -> ResponseReturnValue:
 def remove_section(pack_id: int, section_id: int) -> ResponseReturnValue:
     """Delete a section with its items."""
     if request.method == "GET":
-        return _to_pack(pack_id)
+        return back_to_pack(pack_id)
 
     def change(session: Session, pack: Pack) -> str:
         section = section_by_id(pack, section_id)

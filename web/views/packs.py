@@ -25,11 +25,20 @@ from kb.packs.citation import passage_label
 from kb.packs.data import PackView, pack_row, pack_view
 from kb.packs.export import FORMATS, export_pack
 from web.errors import status_for
-from web.pack_params import MAX_FIELD, int_field, owned_pack, pack_fields, text_field
+from web.pack_params import (
+    MAX_FIELD,
+    back_to_pack,
+    int_field,
+    own_pack_first,
+    owned_pack,
+    pack_fields,
+    text_field,
+)
 from web.security import safe_next
 from web.services import get_services
 
 bp = Blueprint("packs", __name__)
+bp.before_request(own_pack_first)
 
 _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 
@@ -122,7 +131,7 @@ def show(pack_id: int) -> ResponseReturnValue:
 def update(pack_id: int) -> ResponseReturnValue:
     """Change the title, audience, purpose and notes."""
     if request.method == "GET":
-        return redirect(url_for("packs.show", pack_id=pack_id))
+        return back_to_pack(pack_id)
     fields = pack_fields(request.form.to_dict())
 
     def change(session: Session, pack: Pack) -> str:
@@ -137,7 +146,7 @@ def update(pack_id: int) -> ResponseReturnValue:
 def delete(pack_id: int) -> ResponseReturnValue:
     """Delete the pack (the documents stay)."""
     if request.method == "GET":
-        return redirect(url_for("packs.show", pack_id=pack_id))
+        return back_to_pack(pack_id)
     with get_services().db.session() as session:
         pack = owned_pack(session, pack_id)
         title = pack.title
@@ -151,7 +160,7 @@ def delete(pack_id: int) -> ResponseReturnValue:
 def share(pack_id: int) -> ResponseReturnValue:
     """Make (or keep) a read-only link; ``renew`` replaces the old one."""
     if request.method == "GET":
-        return redirect(url_for("packs.show", pack_id=pack_id))
+        return back_to_pack(pack_id)
     renew = bool(request.form.get("renew"))
 
     def change(session: Session, pack: Pack) -> str:
@@ -166,7 +175,7 @@ def share(pack_id: int) -> ResponseReturnValue:
 def unshare(pack_id: int) -> ResponseReturnValue:
     """Revoke the read-only link."""
     if request.method == "GET":
-        return redirect(url_for("packs.show", pack_id=pack_id))
+        return back_to_pack(pack_id)
 
     def change(session: Session, pack: Pack) -> str:
         logic.unshare(pack)
