@@ -39,6 +39,16 @@ def scaled(count: int) -> int:
     return count * SCALE
 
 
+def report(name: str, **figures: object) -> None:
+    """Append one test's measurements to ``$KB_RELIABILITY_REPORT`` (JSON lines), when
+    set: ``make bench`` collects them for the README."""
+    target = os.environ.get("KB_RELIABILITY_REPORT")
+    if target:
+        with open(target, "a", encoding="utf-8") as out:
+            out.write(json.dumps({"test": name, "scale": SCALE, **figures}, ensure_ascii=False))
+            out.write("\n")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -112,14 +122,16 @@ class Instance:
         return done
 
     def start_kb(self, *args: str) -> subprocess.Popen[str]:
-        """Start a kb command (to be killed)."""
-        return subprocess.Popen(
-            [*KB, *args],
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        """Start a kb command (to be killed); its errors go to ``kb-errors.log``."""
+        with (self.home / "kb-errors.log").open("a", encoding="utf-8") as errors:
+            return subprocess.Popen(
+                [*KB, *args], env=self.env, stdout=subprocess.DEVNULL, stderr=errors, text=True
+            )
+
+    def errors(self) -> str:
+        """What the commands started with :meth:`start_kb` wrote to standard error."""
+        path = self.home / "kb-errors.log"
+        return path.read_text(encoding="utf-8") if path.exists() else ""
 
     @cached_property
     def db(self) -> Database:
