@@ -70,7 +70,9 @@ class IndexStore:
         except FileNotFoundError:
             return None
         path = self.root / name
-        return path if whoosh_index.exists_in(path) else None
+        # a table of contents names a commit; only its file name is looked at, since a
+        # writer may delete the one seen (replacing it) before it could be opened
+        return path if any(path.glob("_MAIN_*.toc")) else None
 
     def change_stamp(self, generation: Path | None) -> tuple[int, ...] | None:
         """A cheap fingerprint of the index folder and of ``generation``'s folder.
@@ -163,6 +165,21 @@ class IndexStore:
             try:
                 self.remove_abandoned()
                 yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def tidy(self) -> list[Path]:
+        """Remove what killed writers left (:meth:`remove_abandoned`) if no writer is at
+        work now; never waits. Readers (``kb index check``, a starting site) call it."""
+        if not self.root.is_dir():
+            return []
+        with open(self.root / "write.lock", "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return []
+            try:
+                return self.remove_abandoned()
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
