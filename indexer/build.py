@@ -242,7 +242,9 @@ class DriftReport:
 
 
 def check(db: Database, store: IndexStore) -> DriftReport:
-    """Compare every document's indexed values with the database's."""
+    """Compare every document's indexed values with the database's (and remove the
+    generations killed writers left, when no writer is at work)."""
+    store.tidy()
     status = store.status()
     if status != "ok":
         return DriftReport(status=status)

@@ -68,6 +68,7 @@ def prepare(config: Config) -> None:
     db = Database(config.database_url)
     try:
         store = IndexStore(config.index_dir)
+        store.tidy()
         if store.status() != "ok":  # built once here, not raced by every worker
             update(db, store)
         preload_table(store)

@@ -338,7 +338,7 @@ def test_writer_processes_die_with_a_killed_rebuild_and_its_leftovers_go(tmp_pat
         time.sleep(0.05)
     assert not any(Path(f"/proc/{pid}").exists() for pid in writers)
     assert len(list(store.root.glob("gen-*"))) == 2  # the live one and the abandoned one
+    assert check(db, store).clean  # and the check, finding no writer at work, tidies up
+    assert list(store.root.glob("gen-*")) == [live]
     with store.write_lock(timeout=5):  # free: no writer holds it any more
         pass
-    assert list(store.root.glob("gen-*")) == [live]
-    assert check(db, store).clean
