@@ -73,6 +73,17 @@ def optional_number(
     return whole_number(value, parameter, low=low, high=high)
 
 
+def decorative_number(value: str | None) -> int | None:
+    """A number that only decorates a page (which passage to mark): the number, or None
+    for anything else — never an error.
+
+    >>> [decorative_number(value) for value in ("3", "²", "١٢", None)]
+    [3, None, None, None]
+    """
+    text = (value or "").strip()
+    return int(text) if _DIGITS.fullmatch(text) else None
+
+
 class IdConverter(IntegerConverter):
     """``<int:…>`` in the site's routes: a number no id can be does not match (404)."""
 

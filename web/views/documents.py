@@ -12,6 +12,7 @@ from kb.db import repository
 from kb.errors import DocumentNotFound
 from kb.script import to_simplified
 from kb.serialize import document_json, document_row
+from web.params import decorative_number
 from web.render import Passage, passage_lines, query_needles, render_markdown
 from web.services import get_services
 
@@ -77,7 +78,7 @@ def show(doc_id: int) -> ResponseReturnValue:
     q = request.args.get("q", "")
     simplified = request.args.get("script") == "simplified"
     lines = passage_lines(str(stored.data["text"]), stored.passages)
-    current = request.args.get("p", type=int)
+    current = decorative_number(request.args.get("p"))
     if current not in lines:
         current = None
     here: dict[str, object] = {"doc_id": doc_id, "q": q or None, "p": current}
