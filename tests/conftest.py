@@ -11,6 +11,7 @@ import itertools
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -19,10 +20,25 @@ from kb.ingest.pipeline import ingest_paths
 from kb.users import add_user
 from tests.pg_server import PostgresServer, find_pg_bin
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
 REPO = Path(__file__).resolve().parent.parent
 SEEDS_DIR = REPO / "corpus" / "documents"
 
 _db_names = itertools.count()
+
+CHROMIUM = Path(os.environ.get("KB_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+"""Debian's chromium, headless, as root, without reaching for the network (no download)."""
 
 EDITOR = ("editor", "correct-horse-battery")
 """The editor account every seeded site instance has."""
@@ -87,3 +103,21 @@ def seeded_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     app.extensions["kb"].worker.wait()
     app.extensions["kb"].db.dispose()
     return home
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium driven by Playwright, one for the whole run (Playwright's sync
+    API allows one driver per process)."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing; .ci/run installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} not found: apt-get install chromium")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()

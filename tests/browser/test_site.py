@@ -8,8 +8,8 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, expect
 
 from kb.ingest.pipeline import ingest_paths
-from tests.browser.conftest import CHROMIUM_ARGS, LiveSite, screenshot
-from tests.conftest import EDITOR
+from tests.browser.conftest import LiveSite, screenshot
+from tests.conftest import CHROMIUM_ARGS, EDITOR
 
 
 def test_results_appear_as_you_type_and_facets_filter(live_site: LiveSite, page: Page) -> None:

@@ -175,6 +175,23 @@ def files() -> list[BadFile]:
     broken_xml = _zip({"[Content_Types].xml": b"<Types", "word/document.xml": b"<w:document"})
     add("bad-xml.docx", broken_xml, "rejected")
     add("empty-paragraphs.docx", _docx([""] * 2000), "rejected")
+    entities = (
+        '<!DOCTYPE w:document [<!ENTITY a "哈哈哈哈哈哈哈哈哈哈">'
+        + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8))
+        + "]>"
+    )
+    laughs = _zip(
+        {
+            "[Content_Types].xml": zipfile.ZipFile(io.BytesIO(good_docx)).read(
+                "[Content_Types].xml"
+            ),
+            "word/document.xml": (
+                entities + "<w:document><w:body><w:p><w:r><w:t>&i;</w:t>"
+                "</w:r></w:p></w:body></w:document>"
+            ).encode(),
+        }
+    )
+    add("billion-laughs.docx", laughs, "rejected")
     add("table-only.docx", _docx(["| 甲 | 乙 |"] * 50), "either")
 
     # HTML

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from werkzeug.routing import Rule
 
 from kb.db.models import Base
-from tests.reliability.harness import EDITORS, Browser, Instance, Site
+from tests.reliability.harness import EDITORS, Browser, Instance, Site, report
 from web import create_app
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -80,7 +80,7 @@ def setup(site: Site, seeded: Instance) -> Iterator[Setup]:
     yield Setup(site, seeded, rules, values)
 
 
-def test_no_mutating_route_works_without_login_or_csrf_token(setup: Setup) -> None:
+def test_no_mutating_route_works_without_login_or_csrf_token(setup: Setup, backend: str) -> None:
     before = _row_counts(setup.instance)
     anonymous, editor = Browser(setup.site), Browser(setup.site)
     editor.login(*EDITORS[0])
@@ -104,6 +104,7 @@ def test_no_mutating_route_works_without_login_or_csrf_token(setup: Setup) -> No
     assert checked >= 4 * 30
     assert not problems, problems
     assert _row_counts(setup.instance) == before, "a refused request changed the database"
+    report("csrf and login", backend=backend, refused_requests=checked)
 
 
 def test_another_editors_pack_does_not_exist_for_them(setup: Setup) -> None:

@@ -18,7 +18,7 @@ from kb.db.models import Document
 from kb.ingest.pipeline import ingest_paths
 from tests.conftest import SEEDS_DIR
 from tests.reliability.conftest import MakeInstance
-from tests.reliability.harness import Site, scaled
+from tests.reliability.harness import Site, report, scaled
 
 MARKER_CHARS = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥"
 PROCESSES = 3
@@ -50,7 +50,7 @@ def _search_load(site: Site, stop: threading.Event, outcomes: Counter[str], seed
 
 
 def test_three_ingests_and_eight_searching_clients(
-    make_instance: MakeInstance, tmp_path: Path
+    make_instance: MakeInstance, tmp_path: Path, backend: str
 ) -> None:
     instance = make_instance()
     ingest_paths(instance.db, [SEEDS_DIR])
@@ -80,12 +80,14 @@ def test_three_ingests_and_eight_searching_clients(
         for client in clients:
             client.start()
         time.sleep(1)
+        started = time.monotonic()
         ingests = [
             instance.start_kb("ingest", str(tmp_path / f"folder-{n}")) for n in range(PROCESSES)
         ]
         for process in ingests:
             assert process.wait(timeout=900) == 0, instance.errors()[-3000:]
         assert "Traceback" not in instance.errors()
+        seconds = time.monotonic() - started
         time.sleep(2)  # the clients go on a little after the last ingest
     finally:
         stop.set()
@@ -109,3 +111,11 @@ def test_three_ingests_and_eight_searching_clients(
             assert [hit["id"] for hit in hits] == [stored[key]], marker
     finally:
         finder.stop()
+    report(
+        "concurrency",
+        backend=backend,
+        ingests=PROCESSES,
+        documents=len(planted),
+        ingest_seconds=round(seconds, 1),
+        searches=dict(outcomes),
+    )

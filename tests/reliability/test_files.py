@@ -8,6 +8,7 @@ import json
 import os
 import re
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from kb.db.models import Document, Passage
 from kb.ingest.sources import find_files
 from tests.reliability.bad_files import SETTINGS, BadFile, files
 from tests.reliability.conftest import MakeInstance
-from tests.reliability.harness import EDITORS, Browser, Instance, Site
+from tests.reliability.harness import EDITORS, Browser, Instance, Site, report
 
 STORED = {"added", "duplicate", "updated"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -55,7 +56,9 @@ def _judge(bad: BadFile, result: dict[str, object]) -> list[str]:
     return problems
 
 
-def test_malformed_files_through_kb_ingest(instance: Instance, tmp_path: Path) -> None:
+def test_malformed_files_through_kb_ingest(
+    instance: Instance, tmp_path: Path, backend: str
+) -> None:
     folder = tmp_path / "batch"
     folder.mkdir()
     made = {}
@@ -84,6 +87,11 @@ def test_malformed_files_through_kb_ingest(instance: Instance, tmp_path: Path) -
         str(result["source"]).encode("utf-8")  # every source is storable text
     _stored_exactly_what_was_accepted(instance, before, results)
     assert instance.check().clean
+    report("files (kb ingest)", backend=backend, **_outcomes(results))
+
+
+def _outcomes(results: list[dict[str, object]]) -> dict[str, object]:
+    return {"files": len(results), **Counter(str(r["status"]) for r in results)}
 
 
 def _utf8(name: bytes) -> bool:
@@ -107,7 +115,7 @@ def _stored_exactly_what_was_accepted(
     assert not empty, f"documents without passages: {empty}"
 
 
-def test_malformed_files_through_the_upload_page(instance: Instance) -> None:
+def test_malformed_files_through_the_upload_page(instance: Instance, backend: str) -> None:
     site = Site(instance)
     try:
         browser = Browser(site)
@@ -150,6 +158,12 @@ def test_malformed_files_through_the_upload_page(instance: Instance) -> None:
         while not instance.check().clean and time.monotonic() < deadline:
             time.sleep(0.5)  # the site's background writer indexes the uploads
         assert instance.check().clean
+        report(
+            "files (upload page)",
+            backend=backend,
+            unreadable_names=len(raw_names),
+            **_outcomes(results),
+        )
     finally:
         log = site.stop()
     assert "Traceback" not in log and "-> 500" not in log, log[-3000:]

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import random
 import socket
+import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
-from tests.reliability.harness import Reply, Site, scaled
+from tests.reliability.harness import Reply, Site, report, scaled
 
 SEARCH_PARAMETERS = {"q", "type", "region", "year", "tag", "sort", "page", "per_page", "limit"}
 WORDS = (
@@ -138,15 +140,19 @@ def _problems(path: str, reply: Reply) -> list[str]:
     return problems
 
 
-def test_fuzzed_queries_never_fail_and_every_refusal_names_its_parameter(site: Site) -> None:
+def test_fuzzed_queries_never_fail_and_every_refusal_names_its_parameter(
+    site: Site, backend: str
+) -> None:
     rng = random.Random(20261203)
     paths = []
     for number in range(scaled(1_000)):
         paths.append(request_path(rng, "/api/search"))
         if number % 4 == 0:
             paths.append(request_path(rng, "/"))
+    started = time.monotonic()
     with ThreadPoolExecutor(max_workers=8) as pool:
         replies = list(pool.map(site.get, paths))
+    seconds = time.monotonic() - started
     problems = [
         p for path, reply in zip(paths, replies, strict=True) for p in _problems(path, reply)
     ]
@@ -156,6 +162,14 @@ def test_fuzzed_queries_never_fail_and_every_refusal_names_its_parameter(site: S
     answered = sum(reply.status == 200 for reply in replies)
     assert answered > len(replies) // 5  # the fuzz searches too, not only refusals
     assert "Traceback" not in site.log()
+    report(
+        "queries",
+        backend=backend,
+        requests=len(replies),
+        api=sum(p.startswith("/api/") for p in paths),
+        statuses=dict(Counter(str(reply.status) for reply in replies)),
+        seconds=round(seconds, 1),
+    )
 
 
 def _raw(site: Site, data: bytes) -> bytes:

@@ -7,17 +7,13 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from urllib.parse import quote
 
-import pytest
 import yaml
 from lxml import html as lxml_html
 from playwright.sync_api import Browser as Chromium
-from playwright.sync_api import sync_playwright
 
 from kb.ingest.pipeline import ingest_paths
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.reliability.harness import EDITORS, Browser, Instance, Site
 
 PAYLOADS = {
@@ -78,18 +74,6 @@ CHECK_IN_BROWSER = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Chromium]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found: apt-get install chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
 def _hostile_pages(site: Site, instance: Instance) -> tuple[list[str], Browser]:
     """Put the payloads everywhere; return the pages that show them."""
     markdown = instance.home / "hostile.md"
@@ -140,7 +124,7 @@ def _hostile_pages(site: Site, instance: Instance) -> tuple[list[str], Browser]:
 
 
 def test_markup_and_script_links_come_back_escaped(
-    site: Site, seeded: Instance, chromium: Chromium
+    site: Site, seeded: Instance, browser: Chromium
 ) -> None:
     pages, editor = _hostile_pages(site, seeded)
     for _ in range(100):  # the upload's index update lands in the background
@@ -158,7 +142,7 @@ def test_markup_and_script_links_come_back_escaped(
         assert "<script>alert" not in reply.text and "<img src=x" not in reply.text, path
     assert not raw_problems, raw_problems
 
-    context = chromium.new_context(locale="zh-CN")
+    context = browser.new_context(locale="zh-CN")
     context.add_cookies(
         [
             {"name": name, "value": value, "url": f"http://127.0.0.1:{site.port}"}
