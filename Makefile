@@ -31,6 +31,7 @@ test: install
 bench: install
 	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	BENCH_SIZES=$${BENCH_SIZES:-1000,10000} $(BIN)/python -m bench.run
+	if [ "$${BENCH_RELIABILITY:-1}" != 0 ]; then $(BIN)/python -m bench.reliability; fi
 
 format: install
 	$(BIN)/ruff format .
